@@ -36,9 +36,7 @@ def describe_change(host: str, task_name: str, result: dict[str, Any]) -> dict[s
     change: dict[str, Any] = {"host": host, "task": task_name}
     label = result.get("_ansible_item_label", result.get("item"))
     if label is not None:
-        change["item"] = (
-            label if isinstance(label, str | int | float) else json.dumps(label, sort_keys=True)
-        )
+        change["item"] = label if isinstance(label, str | int | float) else json.dumps(label, sort_keys=True)
     return change
 
 
@@ -83,9 +81,7 @@ class CallbackModule(CallbackBase):
 
     def v2_runner_on_ok(self, result) -> None:
         if self._planning and not result._task.action.endswith("set_fact"):
-            self._changes.extend(
-                changes_of(result._host.get_name(), result._task.get_name(), result._result)
-            )
+            self._changes.extend(changes_of(result._host.get_name(), result._task.get_name(), result._result))
 
     def v2_playbook_on_stats(self, stats) -> None:
         if not self._seen_plan:

@@ -103,9 +103,7 @@ def _network_problems(name: str, network: Any, azs: list[str]) -> list[str]:
     public = network.get("public_subnets") or []
     private = network.get("private_subnets") or []
     if nat_mode == "per_az" and isinstance(private, list) and len(private) > len(public):
-        problems.append(
-            f"{where}.nat_mode per_az needs a public subnet in every private subnet's zone"
-        )
+        problems.append(f"{where}.nat_mode per_az needs a public subnet in every private subnet's zone")
     return problems
 
 
@@ -120,13 +118,10 @@ def stack_problems(
     """Every problem in the inventory, one line each; an empty list means it is sound."""
     problems: list[str] = []
     if not environment:
-        problems.append(
-            "appstack_environment is required (one of: " + ", ".join(known_environments) + ")"
-        )
+        problems.append("appstack_environment is required (one of: " + ", ".join(known_environments) + ")")
     elif environment not in known_environments:
         problems.append(
-            f"unknown environment '{environment}': appstack_environment must be one of "
-            + ", ".join(known_environments)
+            f"unknown environment '{environment}': appstack_environment must be one of " + ", ".join(known_environments)
         )
     if not region:
         problems.append("aws_region is required")
@@ -152,9 +147,7 @@ def stack_problems(
         elif overrides is not None and not isinstance(overrides, Mapping):
             problems.append(f"stack {name}: its overrides must be a mapping, not {overrides!r}")
 
-    resolved = resolve_stacks(
-        catalog, {k: v for k, v in enabled.items() if isinstance(v, Mapping | None)}
-    )
+    resolved = resolve_stacks(catalog, {k: v for k, v in enabled.items() if isinstance(v, Mapping | None)})
     projects: dict[str, str] = {}
     vpcs: list[tuple[str, ipaddress.IPv4Network]] = []
     for name, stack in resolved.items():

@@ -199,13 +199,9 @@ def ensure_present(module: AnsibleAWSModule, client, existing: list[dict[str, An
             module.exit_json(changed=True, flow_log={}, flow_log_ids_deleted=deleted)
         response = client.create_flow_logs(aws_retry=True, **create_request(params))
         if response.get("Unsuccessful"):
-            module.fail_json(
-                msg="Could not create the flow log", unsuccessful=response["Unsuccessful"]
-            )
+            module.fail_json(msg="Could not create the flow log", unsuccessful=response["Unsuccessful"])
         created = response["FlowLogIds"][0]
-        flow_log = next(
-            fl for fl in describe(client, params["resource_id"]) if fl["FlowLogId"] == created
-        )
+        flow_log = next(fl for fl in describe(client, params["resource_id"]) if fl["FlowLogId"] == created)
         module.exit_json(changed=True, flow_log=to_result(flow_log), flow_log_ids_deleted=deleted)
     changed = False
     if params.get("tags") is not None:
@@ -218,9 +214,7 @@ def ensure_present(module: AnsibleAWSModule, client, existing: list[dict[str, An
         )
         if changed and not module.check_mode:
             current = next(
-                fl
-                for fl in describe(client, params["resource_id"])
-                if fl["FlowLogId"] == current["FlowLogId"]
+                fl for fl in describe(client, params["resource_id"]) if fl["FlowLogId"] == current["FlowLogId"]
             )
     module.exit_json(changed=changed, flow_log=to_result(current), flow_log_ids_deleted=deleted)
 
@@ -247,9 +241,7 @@ def main() -> None:
         ],
     )
     params = module.params
-    needs_group = (
-        params["state"] == "present" and params["log_destination_type"] == "cloud-watch-logs"
-    )
+    needs_group = params["state"] == "present" and params["log_destination_type"] == "cloud-watch-logs"
     if needs_group and not params.get("log_group_name"):
         module.fail_json(msg="log_group_name is required to deliver flow logs to CloudWatch Logs")
     client = module.client("ec2", retry_decorator=AWSRetry.jittered_backoff())
