@@ -93,9 +93,8 @@ test: setup ## Everything CI runs, each stage timed
 	$(call EMULATOR,$(TEST_EMULATOR_PORT)) stop >/dev/null; \
 	$(STAGE) --summary; exit $$status
 
-bench: setup ## Benchmarks: numbers, not pass/fail
-	@$(call EMULATOR,$(TEST_EMULATOR_PORT)) start
-	APPSTACK_EMULATOR_URL=http://127.0.0.1:$(TEST_EMULATOR_PORT) $(BIN)/python tools/bench.py
+bench: setup ## Benchmarks: numbers, not pass/fail (each on its own emulator)
+	$(BIN)/python tools/bench.py
 
 clean: ## Stop emulators and remove caches (keeps .venv)
 	-@for d in .emulator/*/; do [ -d "$$d" ] && $(BIN)/appstack-emulator stop --state-dir "$$d"; done
