@@ -73,12 +73,9 @@ test-emulator: setup ## Emulator tests (shims, faults, latency, CLI)
 test-hosts: host-image ## Local host image tests (Docker)
 	$(BIN)/pytest -q tests/hosts
 
-molecule: setup ## Every Molecule scenario, against the test emulator
+molecule: setup ## Every Molecule scenario (MOLECULE_JOBS at a time), against the test emulator
 	@$(call EMULATOR,$(TEST_EMULATOR_PORT)) start
-	@set -e; for scenario in $$(ls molecule | grep -v inventory.yml); do \
-	  APPSTACK_EMULATOR_URL=http://127.0.0.1:$(TEST_EMULATOR_PORT) \
-	    $(STAGE) molecule:$$scenario $(BIN)/molecule test -s $$scenario; \
-	done
+	APPSTACK_EMULATOR_URL=http://127.0.0.1:$(TEST_EMULATOR_PORT) tools/molecule-all.sh
 
 integration: setup ## End-to-end playbook tests against the test emulator
 	@$(call EMULATOR,$(TEST_EMULATOR_PORT)) start
