@@ -8,10 +8,9 @@ from unittest import mock
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
-from botocore.exceptions import ClientError
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.appstack.cloud.plugins.modules import cloudwatch_dashboard as mod
+from botocore.exceptions import ClientError
 
 NAME = "starttech-test"
 ARN = f"arn:aws:cloudwatch::123456789012:dashboard/{NAME}"
@@ -149,16 +148,13 @@ def test_absent(stored, check_mode, changed, deleted):
     ("stored", "state", "before", "after"),
     [
         pytest.param({}, "present", "", mod.pretty(BODY), id="create"),
-        pytest.param({NAME: json.dumps(OTHER_BODY)}, "present", mod.pretty(OTHER_BODY),
-                     mod.pretty(BODY), id="update"),
+        pytest.param({NAME: json.dumps(OTHER_BODY)}, "present", mod.pretty(OTHER_BODY), mod.pretty(BODY), id="update"),
         pytest.param({NAME: json.dumps(BODY)}, "absent", mod.pretty(BODY), "", id="delete"),
     ],
 )
 def test_diff(stored, state, before, after):
     client = StubCloudWatch(stored)
-    module = FakeModule(
-        {"name": NAME, "state": state, "dashboard_body": BODY}, check_mode=True, diff=True
-    )
+    module = FakeModule({"name": NAME, "state": state, "dashboard_body": BODY}, check_mode=True, diff=True)
 
     result = mod.run(module, client)
 
@@ -215,10 +211,8 @@ def run_main(args: dict[str, Any], client: StubCloudWatch, capsys) -> dict[str, 
     ("args", "stored", "changed", "failed"),
     [
         pytest.param({"dashboard_body": BODY}, {}, True, False, id="create"),
-        pytest.param({"dashboard_body": BODY, "_ansible_check_mode": True}, {}, True, False,
-                     id="check-mode"),
-        pytest.param({"dashboard_body": json.dumps(BODY)}, {NAME: json.dumps(BODY)}, False, False,
-                     id="no-op"),
+        pytest.param({"dashboard_body": BODY, "_ansible_check_mode": True}, {}, True, False, id="check-mode"),
+        pytest.param({"dashboard_body": json.dumps(BODY)}, {NAME: json.dumps(BODY)}, False, False, id="no-op"),
         pytest.param({"state": "absent"}, {NAME: json.dumps(BODY)}, True, False, id="delete"),
         pytest.param({}, {}, False, True, id="present-needs-a-body"),
     ],
