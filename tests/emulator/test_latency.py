@@ -13,7 +13,8 @@ from .support import Emulator
 
 pytestmark = pytest.mark.emulator
 
-DELAY = 2.0
+# Long enough that creating a resource on a loaded machine stays well inside it.
+DELAY = 6.0
 
 
 def slug(kind: str) -> str:
@@ -120,13 +121,14 @@ KINDS: dict[str, tuple[Callable[[Emulator, str], str], Callable[[Emulator, str],
 
 @pytest.fixture(scope="module")
 def observed(emulator: Emulator) -> dict[str, dict[str, Any]]:
-    """Create one resource of each kind with a 2 s delay; read states before and after."""
+    """Create one resource of each kind with a DELAY s delay; read states before and after."""
     emulator.post("/_appstack/latency", dict.fromkeys(KINDS, DELAY))
     ids, early, early_age = {}, {}, {}
     try:
         for kind, (create, state) in KINDS.items():
-            started = time.monotonic()
             ids[kind] = create(emulator, f"latency-{slug(kind)}")
+            # From the create call's reply: the resource existed by then, so this bounds its age.
+            started = time.monotonic()
             early[kind] = state(emulator, ids[kind])
             early_age[kind] = time.monotonic() - started
         time.sleep(DELAY + 0.3)  # the last one created is now past its delay too

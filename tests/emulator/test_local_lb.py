@@ -123,7 +123,7 @@ def target_group(emulator: Emulator, unique: Callable[[str], str]) -> Iterator[s
         UnhealthyThresholdCount=2,
     )["TargetGroups"][0]["TargetGroupArn"]
     elbv2.modify_target_group_attributes(
-        TargetGroupArn=arn, Attributes=[{"Key": "deregistration_delay.timeout_seconds", "Value": "2"}]
+        TargetGroupArn=arn, Attributes=[{"Key": "deregistration_delay.timeout_seconds", "Value": "6"}]
     )
     yield arn
     elbv2.delete_target_group(TargetGroupArn=arn)
@@ -257,8 +257,8 @@ def test_deregistration_drains_in_flight_requests(emulator, target_group, balanc
     assert {get(balancer)[1] for _ in range(10)} == {"staying"}  # no new requests to it
     slow.join()
     assert results == [(200, "leaving")]  # the in-flight request finished
-    # After the target group's deregistration delay (2 s) it is gone.
-    wait_for(lambda: leaving.address not in states(emulator, target_group), timeout=5, what="drained")
+    # After the target group's deregistration delay (6 s: room for a loaded CI machine) it is gone.
+    wait_for(lambda: leaving.address not in states(emulator, target_group), timeout=12, what="drained")
     explicit = emulator.client("elbv2").describe_target_health(TargetGroupArn=target_group, Targets=[leaving.target])
     assert explicit["TargetHealthDescriptions"][0]["TargetHealth"]["State"] == "unused"
 
