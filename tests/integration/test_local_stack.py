@@ -3,9 +3,10 @@
 import json
 
 import pytest
+import yaml
 
 from tests.support import aws
-from tests.support.playbooks import inventory_copy, run_playbook
+from tests.support.playbooks import ROOT, inventory_copy, run_playbook
 
 STACKS = ("starttech", "civstart")
 
@@ -28,18 +29,9 @@ def test_provision_is_idempotent_drift_free_and_destroyable(clean_account, tmp_p
     assert json.loads(report.read_text())["count"] == 0
 
     # One inventory value edited: drift names exactly that change, on that stack, and creates nothing.
-    edited = inventory_copy(
-        tmp_path,
-        "local",
-        {
-            "stacks.yml": {
-                "appstack_stacks": {
-                    "starttech": {"network": {"flow_logs": True}},
-                    "civstart": {"network": {"nat_mode": "none"}},
-                }
-            }
-        },
-    )
+    stacks = yaml.safe_load((ROOT / "inventories/local/group_vars/all/stacks.yml").read_text())["appstack_stacks"]
+    stacks["starttech"].setdefault("network", {})["flow_logs"] = True
+    edited = inventory_copy(tmp_path, "local", {"stacks.yml": {"appstack_stacks": stacks}})
     drift = run_playbook("playbooks/drift.yml", edited, env={"APPSTACK_DRIFT_REPORT": str(report)})
     assert drift.returncode == 0, drift
     changes = json.loads(report.read_text())["changes"]
