@@ -76,6 +76,29 @@ def test_create_get_list_update_delete(emulator: Emulator, unique: Callable[[str
     assert _error(lambda: cloudfront.get_response_headers_policy(Id=policy_id)) == ("NoSuchResponseHeadersPolicy", 404)
 
 
+def test_list_comes_in_pages(emulator: Emulator, unique: Callable[[str], str]) -> None:
+    """appstack.cloud.cloudfront_response_headers_policy follows NextMarker (the call has no paginator)."""
+    cloudfront = emulator.client("cloudfront")
+    names = [unique("rhp-page") for _ in range(3)]
+    for name in names:
+        cloudfront.create_response_headers_policy(ResponseHeadersPolicyConfig=_config(name))
+    listed: list[str] = []
+    pages = 0
+    kwargs: dict[str, str] = {"Type": "custom", "MaxItems": "2"}
+    while True:
+        listing = cloudfront.list_response_headers_policies(**kwargs)["ResponseHeadersPolicyList"]
+        pages += 1
+        items = listing.get("Items") or []
+        assert len(items) == listing["Quantity"] <= 2
+        listed += [item["ResponseHeadersPolicy"]["ResponseHeadersPolicyConfig"]["Name"] for item in items]
+        if "NextMarker" not in listing:
+            break
+        kwargs["Marker"] = listing["NextMarker"]
+    assert pages >= 2
+    assert len(listed) == len(set(listed))
+    assert set(names) <= set(listed)
+
+
 def test_names_are_unique_and_managed_policies_fixed(emulator: Emulator, unique: Callable[[str], str]) -> None:
     cloudfront = emulator.client("cloudfront")
     name = unique("rhp")

@@ -27,10 +27,18 @@ from . import (
     ec2_launch_template_tag_specifications,
     ec2_launch_template_version_user_data,
     ec2_tag_resource_types,
+    ecs_service_deployments,
+    elasticache_cache_parameter_groups,
+    elasticache_cache_subnet_groups,
+    elasticache_modify_replication_group,
+    elasticache_replication_group_deletion,
+    elasticache_replication_group_members,
     elbv2_load_balancer_attributes,
     elbv2_network_arns,
     elbv2_target_group_attributes,
     elbv2_target_health,
+    rds_db_parameter_groups,
+    rds_instance_creating,
     s3_bucket_policy_secure_transport,
 )
 
@@ -67,6 +75,17 @@ SHIMS: list[Shim] = [
     _shim(s3_bucket_policy_secure_transport),
     _shim(cloudfront_distribution_origins),
     _shim(cloudfront_response_headers_policies),
+    # aws_redis: replication groups, their parameter and subnet groups.
+    _shim(elasticache_replication_group_members),
+    _shim(elasticache_modify_replication_group),
+    _shim(elasticache_replication_group_deletion),
+    _shim(elasticache_cache_parameter_groups),
+    _shim(elasticache_cache_subnet_groups),
+    # aws_postgres: parameter groups with their engine's parameters; instances still being created.
+    _shim(rds_db_parameter_groups),
+    _shim(rds_instance_creating),
+    # aws_ecs_service: service settings, deployments and the circuit breaker (ECS deploys).
+    _shim(ecs_service_deployments),
 ]
 
 

@@ -4,8 +4,9 @@ moto 5.2.5 has no response headers policy API at all, so
 ``community.aws.cloudfront_response_headers_policy`` fails with a 404.  This shim adds the six
 calls over a store kept on moto's CloudFront backend (so ``reset`` clears it), with AWS's rules
 as far as our roles see them: names are unique, AWS's managed policies are listed (``Type``
-``managed``) and cannot be changed or deleted, ``IfMatch`` must carry the current ETag, a policy
-used by a distribution cannot be deleted.  An update that changes nothing keeps the policy's
+``managed``) and cannot be changed or deleted, the list comes in pages of ``MaxItems`` with a
+``NextMarker``, ``IfMatch`` must carry the current ETag, a policy used by a distribution cannot
+be deleted.  An update that changes nothing keeps the policy's
 ``LastModifiedTime`` and ETag (``community.aws.cloudfront_response_headers_policy`` reports a
 change only when ``LastModifiedTime`` moved).
 """
@@ -156,10 +157,16 @@ def apply() -> None:
             for policy in _store(self.backend).values()
             if wanted in (None, "managed" if policy.managed else "custom")
         ]
-        max_items = self._get_int_param("MaxItems") or 100
-        return ActionResult(
-            {"ResponseHeadersPolicyList": {"MaxItems": max_items, "Quantity": len(items), "Items": items}}
-        )
+        # Pages of MaxItems (100 by default); NextMarker is the id the next page starts with.
+        max_items = int(self._get_param("MaxItems") or 100)
+        marker = self._get_param("Marker")
+        ids = [item["ResponseHeadersPolicy"]["Id"] for item in items]
+        start = ids.index(marker) if marker in ids else (len(items) if marker else 0)
+        page = items[start : start + max_items]
+        listing: dict[str, Any] = {"MaxItems": max_items, "Quantity": len(page), "Items": page}
+        if start + max_items < len(items):
+            listing["NextMarker"] = ids[start + max_items]
+        return ActionResult({"ResponseHeadersPolicyList": listing})
 
     def update_response_headers_policy(self: Any) -> Any:
         policy = _policy(self.backend, self._get_param("Id"))
