@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.support import aws
 from tests.support.playbooks import ROOT
 
 
@@ -46,7 +47,7 @@ def emulator(tmp_path_factory):
 @pytest.fixture
 def clean_account(emulator):
     """An empty emulated account for the test."""
-    requests.post(f"{emulator}/moto-api/reset", timeout=10).raise_for_status()
+    aws.reset(emulator)
     return emulator
 
 

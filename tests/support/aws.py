@@ -4,6 +4,7 @@ provisioning created the right things and that destroy left nothing behind."""
 from __future__ import annotations
 
 import os
+import urllib.request
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -21,6 +22,12 @@ def client(service: str, endpoint: str | None = None):
     endpoint = endpoint or os.environ["APPSTACK_EMULATOR_URL"]
     config = Config(retries={"max_attempts": 2, "mode": "standard"})
     return session().client(service, endpoint_url=endpoint, config=config)
+
+
+def reset(endpoint: str | None = None) -> None:
+    """Empty the emulated account (moto's reset)."""
+    endpoint = endpoint or os.environ["APPSTACK_EMULATOR_URL"]
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=30).close()
 
 
 def _tags(tag_list: Iterable[dict[str, str]] | None) -> dict[str, str]:
@@ -175,7 +182,64 @@ def _others(wanted: dict[str, str], prefix: str) -> dict[str, list[str]]:
         if g["ReplicationGroupId"].startswith(prefix)
     ]
 
+    found["db_subnet_group"] = [
+        g["DBSubnetGroupName"]
+        for g in rds.describe_db_subnet_groups()["DBSubnetGroups"]
+        if g["DBSubnetGroupName"].startswith(prefix)
+    ]
+    found["db_parameter_group"] = [
+        g["DBParameterGroupName"]
+        for g in rds.describe_db_parameter_groups()["DBParameterGroups"]
+        if g["DBParameterGroupName"].startswith(prefix)
+    ]
+    found["db_snapshot"] = [
+        s["DBSnapshotIdentifier"]
+        for s in rds.describe_db_snapshots(SnapshotType="manual")["DBSnapshots"]
+        if s["DBSnapshotIdentifier"].startswith(prefix)
+    ]
+    found["cache_subnet_group"] = [
+        g["CacheSubnetGroupName"]
+        for g in elasticache.describe_cache_subnet_groups()["CacheSubnetGroups"]
+        if g["CacheSubnetGroupName"].startswith(prefix)
+    ]
+    found["cache_parameter_group"] = [
+        g["CacheParameterGroupName"]
+        for g in elasticache.describe_cache_parameter_groups()["CacheParameterGroups"]
+        if g["CacheParameterGroupName"].startswith(prefix)
+    ]
+
+    ssm = client("ssm")
+    project, environment = wanted["Project"], wanted["Environment"]
+    found["ssm_parameter"] = [
+        p["Name"]
+        for p in ssm.describe_parameters(
+            ParameterFilters=[{"Key": "Name", "Option": "BeginsWith", "Values": [f"/{project}/{environment}/"]}]
+        )["Parameters"]
+    ]
+
+    found["cloudfront_origin_access_control"] = [
+        c["Name"]
+        for c in cloudfront.list_origin_access_controls()["OriginAccessControlList"].get("Items", [])
+        if c["Name"].startswith(prefix)
+    ]
+    found["cloudfront_response_headers_policy"] = [
+        p["ResponseHeadersPolicy"]["ResponseHeadersPolicyConfig"]["Name"]
+        for p in cloudfront.list_response_headers_policies(Type="custom")["ResponseHeadersPolicyList"].get("Items", [])
+        if p["ResponseHeadersPolicy"]["ResponseHeadersPolicyConfig"]["Name"].startswith(prefix)
+    ]
+
     ecs = client("ecs")
+    # familyPrefix matches whole family names only: filter the families by the stack's prefix.
+    found["ecs_task_definition"] = [
+        arn
+        for arn in ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"]
+        if arn.split("task-definition/", 1)[1].startswith(prefix)
+    ]
+    found["scalable_target"] = [
+        t["ResourceId"]
+        for t in client("application-autoscaling").describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
+        if t["ResourceId"].startswith(f"service/{prefix}")
+    ]
     found["ecs_cluster"] = (
         [
             c["clusterName"]
