@@ -17,7 +17,7 @@ EMULATOR = env APPSTACK_EMULATOR_PORT=$(1) APPSTACK_EMULATOR_STATE_DIR=$(CURDIR)
 STAGE := tools/stage.sh
 
 .PHONY: help setup up down emulator emulator-stop docker host-image lint test unit \
-        test-emulator test-hosts molecule integration bench clean
+        test-emulator test-hosts molecule integration e2e awx bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -81,10 +81,17 @@ integration: setup ## End-to-end playbook tests against the test emulator
 	@$(call EMULATOR,$(TEST_EMULATOR_PORT)) start
 	APPSTACK_EMULATOR_URL=http://127.0.0.1:$(TEST_EMULATOR_PORT) $(BIN)/pytest -q tests/integration
 
+# Each test module starts its own emulator, fleet of host containers and load balancer.
+e2e: setup host-image ## Local fleet end to end: user-data, rolling deploys under load, rollback, lock
+	$(BIN)/pytest -q tests/e2e
+
+awx: setup ## AWX as code, job templates through ansible-runner, the execution environment (own emulator)
+	$(BIN)/pytest -q tests/awx
+
 test: setup ## Everything CI runs, each stage timed
 	@rm -f .cache/stages.txt
 	@status=0; \
-	for stage in lint unit test-emulator test-hosts molecule integration; do \
+	for stage in lint unit test-emulator test-hosts molecule integration e2e awx; do \
 	  $(STAGE) $$stage $(MAKE) --no-print-directory $$stage || { status=1; break; }; \
 	done; \
 	$(call EMULATOR,$(TEST_EMULATOR_PORT)) stop >/dev/null; \
