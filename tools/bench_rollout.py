@@ -74,9 +74,15 @@ def main() -> int:
             timed("first", fleet, "-e", "app_image_tag=v1", "-e", "app_deploy_batch=100%")
             noop = timed("noop", fleet, "-e", "app_image_tag=v1")
             first_host = sorted(fleet.hosts())[0]
-            one = timed("one host", fleet, "-e", "app_image_tag=v2", "--limit", f"starttech,{first_host}")
-            fleet.playbook("playbooks/deploy.yml", "-e", "app_image_tag=v1", "--limit", f"starttech,{first_host}")
+            # localhost validates and adds the stack host (starttech) that prepares the deploy.
+            only = f"localhost,starttech,{first_host}"
+            one = timed("one host", fleet, "-e", "app_image_tag=v2", "--limit", only)
+            if fleet.versions()[first_host] != "v2":
+                raise SystemExit(f"one host: {first_host} does not run v2 after its deploy")
+            fleet.playbook("playbooks/deploy.yml", "-e", "app_image_tag=v1", "--limit", only)
             rollout = timed("rollout", fleet, "-e", "app_image_tag=v2", "-e", f"app_deploy_batch={args.batch}")
+            if set(fleet.versions().values()) != {"v2"}:
+                raise SystemExit(f"rollout: not every host runs v2: {fleet.versions()}")
             count = batches(args.hosts, args.batch)
             ratio = rollout / (count * one)
             net = (rollout - noop) / (count * max(one - noop, 0.001))
