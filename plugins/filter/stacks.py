@@ -9,7 +9,6 @@ environment overrides over the shared catalogue.
 from __future__ import annotations
 
 import contextlib
-import copy
 import ipaddress
 from collections.abc import Mapping
 from typing import Any
@@ -27,14 +26,24 @@ NAT_MODES = ("none", "single", "per_az")
 VPC_PREFIXES = range(16, 29)
 
 
+def plain(value: Any) -> Any:
+    """A copy of value as plain dicts and lists. Not copy.deepcopy: on the lazy containers
+    Ansible 2.19 passes to filters it takes seconds per stack."""
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     """Merge override over base: dictionaries recursively, everything else replaced."""
-    merged = copy.deepcopy(dict(base))
+    merged = plain(base)
     for key, value in override.items():
         if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
             merged[key] = deep_merge(merged[key], value)
         else:
-            merged[key] = copy.deepcopy(value)
+            merged[key] = plain(value)
     return merged
 
 

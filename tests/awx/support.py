@@ -26,7 +26,7 @@ from typing import Any
 import ansible_runner
 import yaml
 
-from tests.support.playbooks import ROOT
+from tests.support.playbooks import ROOT, failed_tasks
 
 BIN = ROOT / ".venv" / "bin"
 CONTROLLER_FILE = ROOT / "awx" / "controller.yml"
@@ -121,7 +121,7 @@ class Result:
     stats: dict[str, Any]
 
     def __repr__(self) -> str:  # shown when an assertion on a Result fails: the failures, then the end
-        failures = [line for line in self.stdout.splitlines() if line.startswith(("fatal:", "failed:", "[ERROR]"))]
+        failures = failed_tasks(self.stdout)
         return f"Result(rc={self.rc}, status={self.status!r}, failures={failures}, stdout=...{self.stdout[-4000:]})"
 
 

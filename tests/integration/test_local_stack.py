@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
 
 import pytest
 import yaml
 
 from tests.support import aws
+from tests.support.local_fleet import free_port, remove_local_fleet
 from tests.support.playbooks import ROOT, Run, inventory_copy, run_playbook
 
 STACKS = ("starttech", "civstart")
@@ -22,11 +24,17 @@ pytestmark = [pytest.mark.slow, pytest.mark.emulator]
 
 
 @pytest.fixture(scope="module")
-def site(emulator) -> Run:
+def site(emulator) -> Iterator[Run]:
     aws.reset(emulator)  # an empty account
-    first = run_playbook("site.yml")
-    assert first.returncode == 0, first
-    return first
+    # The local load balancer on a free port: 8080 may be taken by the stack of `make up`.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("APPSTACK_LOCAL_LB_PORT", str(free_port()))
+        try:
+            first = run_playbook("site.yml")
+            assert first.returncode == 0, first
+            yield first
+        finally:
+            remove_local_fleet(f"starttech-{ENV}", emulator)
 
 
 def only(items: list, what: str):

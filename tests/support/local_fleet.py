@@ -277,21 +277,23 @@ class LocalFleet:
             )
             self.playbook("playbooks/local_fleet.yml")
         finally:
-            ours = f"label=appstack.endpoint={self.emulator_url}"
-            leftovers = subprocess.run(
-                ["docker", "ps", "-aq", "--filter", f"label=appstack.local-fleet={self.prefix}", "--filter", ours],
-                capture_output=True,
-                text=True,
-            ).stdout.split()
-            if leftovers:
-                subprocess.run(["docker", "rm", "-f", *leftovers], capture_output=True, check=False)
-            lb_state = ROOT / ".emulator" / f"lb-{self.prefix}-{self.emulator_port}"
-            subprocess.run(
-                [str(ROOT / ".venv/bin/python"), "-m", "appstack_emulator.lb", "stop", "--state-dir", str(lb_state)],
-                capture_output=True,
-                check=False,
-            )
-            shutil.rmtree(lb_state, ignore_errors=True)
+            remove_local_fleet(self.prefix, self.emulator_url)
+
+
+def remove_local_fleet(prefix: str, emulator_url: str) -> None:
+    """Whatever a local fleet of prefix on that emulator left: its host containers and its load
+    balancer (for a test's teardown, when the playbooks may not have got that far)."""
+    ours = ["--filter", f"label=appstack.local-fleet={prefix}", "--filter", f"label=appstack.endpoint={emulator_url}"]
+    leftovers = subprocess.run(["docker", "ps", "-aq", *ours], capture_output=True, text=True).stdout.split()
+    if leftovers:
+        subprocess.run(["docker", "rm", "-f", *leftovers], capture_output=True, check=False)
+    lb_state = ROOT / ".emulator" / f"lb-{prefix}-{emulator_url.rsplit(':', 1)[1]}"
+    subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "-m", "appstack_emulator.lb", "stop", "--state-dir", str(lb_state)],
+        capture_output=True,
+        check=False,
+    )
+    shutil.rmtree(lb_state, ignore_errors=True)
 
 
 class LoadGenerator:

@@ -17,7 +17,22 @@ RECAP = re.compile(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+f
 DELETE = object()
 
 
-@dataclass
+def failed_tasks(output: str) -> list[str]:
+    """Each failed task's report in ansible-playbook output: its first line and what follows up
+    to a blank line."""
+    blocks, block = [], None
+    for line in output.splitlines():
+        if line.startswith(("fatal:", "failed:", "ERROR!", "[ERROR]")):
+            block = [line]
+            blocks.append(block)
+        elif block is not None and line.strip() and len(block) < 40:
+            block.append(line)
+        else:
+            block = None
+    return ["\n".join(block) for block in blocks]
+
+
+@dataclass(repr=False)
 class Run:
     returncode: int
     output: str
@@ -33,8 +48,13 @@ class Run:
     def changed(self) -> dict[str, int]:
         return {host: counts["changed"] for host, counts in self.recap.items()}
 
-    def __str__(self) -> str:  # shown by pytest when an assertion on a Run fails
-        return self.output[-6000:]
+    # pytest shows an assertion message through repr(): lead with the failures, then the end
+    # of the output.
+    def __repr__(self) -> str:
+        failed = "\n".join(failed_tasks(self.output))[:4000]
+        return f"exit {self.returncode}\n{failed}\n--- end of output ---\n{self.output[-3000:]}"
+
+    __str__ = __repr__
 
 
 def run_playbook(

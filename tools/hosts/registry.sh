@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The local image registry that stands in for ECR: Debian's docker-registry (distribution 2.x)
-# run by the project, not as the system service, with its state under .cache/registry/.
+# run by the project, not as the system service, with its state under ~/.cache/appstack/registry/.
 #
 #   tools/hosts/registry.sh start              start (or find running) both listeners
 #   tools/hosts/registry.sh stop               stop them (the images stay in the storage)
@@ -22,17 +22,18 @@
 #   REGISTRY_ADDR          local read-write listener (default 127.0.0.1:5000)
 #   REGISTRY_HOST_ADDR     read-only listener for hosts; "none" for none (default: see above)
 #   REGISTRY_HOST_NETWORK  Docker network the hosts are attached to (default bridge)
-#   REGISTRY_DIR           state: config, storage, pid and log files (default <repo>/.cache/registry)
+#   REGISTRY_DIR           state: config, storage, pid and log files (default
+#                          ${XDG_CACHE_HOME:-~/.cache}/appstack/registry: one per machine, as the
+#                          port is, so every checkout of appstack shares the running registry)
 #   REGISTRY_TIMEOUT       seconds to wait for a listener to answer (default 15)
 # Installs the docker-registry package with apt when missing (root, Debian/Ubuntu), keeping the
 # package's own system service stopped and disabled.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-PROJECT="$(cd "$HERE/../.." && pwd)"
 LOCAL_ADDR="${REGISTRY_ADDR:-127.0.0.1:5000}"
 HOST_NETWORK="${REGISTRY_HOST_NETWORK:-bridge}"
-STATE_DIR="${REGISTRY_DIR:-$PROJECT/.cache/registry}"
+STATE_DIR="${REGISTRY_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/appstack/registry}"
 TIMEOUT="${REGISTRY_TIMEOUT:-15}"
 BINARY=docker-registry
 
@@ -116,6 +117,14 @@ pid_of() { # NAME -> pid of a live listener, or nothing
     echo "$pid"
 }
 
+holders() { # the docker-registry processes running, with their config files
+    local found="" pid
+    for pid in $(pgrep -x "$BINARY" 2>/dev/null); do
+        found+="pid $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)) "
+    done
+    echo "${found:-no docker-registry process of this user}"
+}
+
 answers() { # ADDR -> the registry API answers
     curl -fsS --max-time 2 -o /dev/null "http://$1/v2/" 2>/dev/null
 }
@@ -168,7 +177,7 @@ start_one() { # NAME ADDR READONLY
         stop_one "$name"
     fi
     if answers "$addr"; then
-        die "something else already answers as a registry on $addr (the system docker-registry service? 'sudo systemctl disable --now docker-registry'); or choose another address with REGISTRY_ADDR / REGISTRY_HOST_ADDR"
+        die "something else already answers as a registry on $addr: $(holders) (the system docker-registry service? 'sudo systemctl disable --now docker-registry'); or choose another address with REGISTRY_ADDR / REGISTRY_HOST_ADDR"
     fi
     write_config "$name" "$addr" "$readonly"
     echo "$addr" >"$STATE_DIR/$name.addr"
