@@ -127,7 +127,9 @@ def test_civstart_data_is_multi_az_in_prod_not_in_dev(component, switches):
     for environment in ENVIRONMENTS:
         civstart = stacks(environment)["civstart"]
         assert component in civstart, f"{environment}: civstart has no {component}"
-    # dev has none of it, prod all of it; staging decides in its inventory (it has prod's shape).
+    # Multi-AZ on prod only; dev has no failover either (staging rehearses Redis failovers).
+    for environment in ENVIRONMENTS:
+        assert stacks(environment)["civstart"][component]["multi_az"] is (environment == "prod"), environment
     for switch in switches:
         assert stacks("dev")["civstart"][component][switch] is False, switch
         assert stacks("prod")["civstart"][component][switch] is True, switch

@@ -23,6 +23,21 @@ ENV = "local"
 pytestmark = [pytest.mark.slow, pytest.mark.emulator]
 
 
+def test_drift_on_an_empty_account_lists_every_creation_and_creates_nothing(emulator, tmp_path):
+    """drift.yml before the first site.yml: a plan of what would be made, under a network that
+    does not exist yet, and nothing made."""
+    aws.reset(emulator)
+    report = tmp_path / "drift.json"
+    drift = run_playbook("playbooks/drift.yml", env={"APPSTACK_DRIFT_REPORT": str(report)})
+    assert drift.returncode == 0, drift
+    changes = json.loads(report.read_text())["changes"]
+    assert {c["host"] for c in changes} == set(STACKS)
+    planned = {(c["host"], c["task"].split(" : ", 1)[0]) for c in changes}
+    assert {("starttech", "aws_network"), ("starttech", "aws_cdn"), ("civstart", "aws_postgres")} <= planned, planned
+    for stack in STACKS:
+        assert aws.stack_resources(stack, ENV) == {}, stack
+
+
 @pytest.fixture(scope="module")
 def site(emulator) -> Iterator[Run]:
     aws.reset(emulator)  # an empty account
