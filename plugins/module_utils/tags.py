@@ -74,8 +74,8 @@ class TagApi:
         listed = reply.get(self.listed)
         return boto3_tag_list_to_ansible_dict((listed or {}).get("Items") if self.items else listed)
 
-    def snake_with_tags(self, client: Any, resource: dict[str, Any], arn: str | None) -> dict[str, Any]:
-        """The resource in snake_case with its tags (read from AWS; none without an ARN)."""
+    def snake_with_listed_tags(self, client: Any, resource: dict[str, Any], arn: str | None) -> dict[str, Any]:
+        """The resource in snake_case with the tags ListTagsForResource gives (none without an ARN)."""
         result = camel_dict_to_snake_dict(resource)
         result["tags"] = self.read(client, arn) if arn else {}
         return result

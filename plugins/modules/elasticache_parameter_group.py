@@ -229,7 +229,7 @@ class Runner:
         return {
             "changed": bool(changes),
             "changes": changes,
-            "group": ELASTICACHE.snake_with_tags(self.client, group, group.get("ARN")),
+            "group": ELASTICACHE.snake_with_listed_tags(self.client, group, group.get("ARN")),
             "parameters": after if self.check_mode else user_values(parameters),
             "diff": {"before": {"parameters": before}, "after": {"parameters": after}},
         }

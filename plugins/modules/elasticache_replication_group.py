@@ -642,7 +642,7 @@ def module_result(client: Any, outcome: dict[str, Any], diff_mode: bool) -> dict
     if group is None:
         snake = outcome.get("planned") or {}
     else:
-        snake = ELASTICACHE.snake_with_tags(client, group, group.get("ARN"))
+        snake = ELASTICACHE.snake_with_listed_tags(client, group, group.get("ARN"))
     node_group = ((group or {}).get("NodeGroups") or [{}])[0]
     result = {
         "changed": outcome["changed"],
