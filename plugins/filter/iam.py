@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.appstack.cloud.plugins.module_utils.data import as_list, named_mappings
 
 DOCUMENTATION = r"""
 name: iam_role_problems
@@ -39,14 +40,6 @@ ROLE_KEYS = {
     "max_session_duration",
 }
 STATEMENT_KEYS = {"sid", "effect", "actions", "resources", "resources_from", "conditions"}
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]
 
 
 def _resolve(ref: str, arn_maps: Mapping[str, Mapping[str, str]]) -> tuple[list[str], str | None]:
@@ -80,14 +73,14 @@ def _statement_problems(
         problems.append(f"{where}.sid '{sid}' must be letters and digits only")
     if statement.get("effect", "Allow") not in ("Allow", "Deny"):
         problems.append(f"{where}.effect must be Allow or Deny")
-    actions = [str(a) for a in _as_list(statement.get("actions"))]
+    actions = [str(a) for a in as_list(statement.get("actions"))]
     if not actions:
         problems.append(f"{where} has no actions")
     for action in actions:
         if action == "*" or not ACTION.match(action):
             problems.append(f"{where}: '{action}' is not a service:Action name (no bare '*')")
-    resources = [str(r) for r in _as_list(statement.get("resources"))]
-    for ref in _as_list(statement.get("resources_from")):
+    resources = [str(r) for r in as_list(statement.get("resources"))]
+    for ref in as_list(statement.get("resources_from")):
         arns, problem = _resolve(ref, arn_maps)
         if problem:
             problems.append(f"{where}.resources_from {problem}")
@@ -96,7 +89,7 @@ def _statement_problems(
                 resources.append(arn)
             elif not allow_pending:
                 problems.append(f"{where}.resources_from '{ref}' has no ARN yet (its role has not run)")
-    if not resources and not _as_list(statement.get("resources_from")):
+    if not resources and not as_list(statement.get("resources_from")):
         problems.append(f"{where} names no resources (resources or resources_from)")
     if "*" in resources:
         broad = sorted(a for a in actions if a not in wildcard_actions)
@@ -127,12 +120,7 @@ def iam_role_problems(
     allowed = set(wildcard_actions)
     problems: list[str] = []
     seen: set[str] = set()
-    for index, role in enumerate(roles):
-        if not isinstance(role, Mapping):
-            problems.append(f"role {index} must be a mapping with name and trust_service")
-            continue
-        name = str(role.get("name") or "")
-        where = f"role {name or index}"
+    for name, where, role in named_mappings(roles, "role", "name and trust_service", problems):
         problems.extend(f"{where} has an unknown key '{k}'" for k in role if k not in ROLE_KEYS)
         full = f"{name_prefix}-{name}" if name_prefix else name
         if not name or not ROLE_NAME.match(name):
@@ -144,7 +132,7 @@ def iam_role_problems(
         seen.add(name)
         if not SERVICE.match(str(role.get("trust_service") or "")):
             problems.append(f"{where}.trust_service must be a service principal, e.g. ec2.amazonaws.com")
-        for arn in _as_list(role.get("managed_policy_arns")):
+        for arn in as_list(role.get("managed_policy_arns")):
             if not str(arn).startswith("arn:") or ":policy/" not in str(arn):
                 problems.append(f"{where}.managed_policy_arns '{arn}' is not a policy ARN")
         statements = role.get("statements") or []
@@ -167,8 +155,8 @@ def iam_policy_document(statements: Any, arn_maps: Mapping[str, Mapping[str, str
     arn_maps = arn_maps or {}
     document: list[dict[str, Any]] = []
     for statement in statements or []:
-        resources = [str(r) for r in _as_list(statement.get("resources"))]
-        for ref in _as_list(statement.get("resources_from")):
+        resources = [str(r) for r in as_list(statement.get("resources"))]
+        for ref in as_list(statement.get("resources_from")):
             arns, problem = _resolve(ref, arn_maps)
             if problem:
                 raise AnsibleFilterError(problem)
@@ -179,7 +167,7 @@ def iam_policy_document(statements: Any, arn_maps: Mapping[str, Mapping[str, str
         if statement.get("sid"):
             rendered["Sid"] = str(statement["sid"])
         rendered["Effect"] = statement.get("effect", "Allow")
-        rendered["Action"] = sorted({str(a) for a in _as_list(statement["actions"])})
+        rendered["Action"] = sorted({str(a) for a in as_list(statement["actions"])})
         unique = sorted(set(resources))
         rendered["Resource"] = unique[0] if unique == ["*"] else unique
         if statement.get("conditions"):

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.appstack.cloud.plugins.module_utils.data import as_list, named_mappings
 
 DOCUMENTATION = r"""
 name: security_group_problems
@@ -35,14 +36,6 @@ TARGET_KEYS = ("cidr_ip", "cidr_ipv6", "group", "group_id", "prefix_list")
 RULE_KEYS = {"proto", "ports", "from_port", "to_port", "description", *TARGET_KEYS}
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]
-
-
 def _protocol(rule: Mapping[str, Any]) -> str:
     return str(rule.get("proto", "tcp")).lower()
 
@@ -56,7 +49,7 @@ def port_ranges(rule: Mapping[str, Any]) -> list[tuple[int, int]]:
         return []
     if rule.get("ports") is not None:
         ranges = []
-        for port in _as_list(rule["ports"]):
+        for port in as_list(rule["ports"]):
             text = str(port).strip()
             low, _, high = text.partition("-")
             ranges.append((int(low), int(high or low)))
@@ -94,7 +87,7 @@ def _rule_problems(where: str, rule: Any, names: set[str], admin_ports: Iterable
         if not 0 <= low <= high <= 65535:
             problems.append(f"{where} has an invalid port range {low}-{high}")
     for key in ("cidr_ip", "cidr_ipv6"):
-        for cidr in _as_list(rule.get(key)):
+        for cidr in as_list(rule.get(key)):
             try:
                 network = ipaddress.ip_network(str(cidr), strict=True)
             except ValueError as exc:
@@ -102,11 +95,11 @@ def _rule_problems(where: str, rule: Any, names: set[str], admin_ports: Iterable
                 continue
             if network.version != (4 if key == "cidr_ip" else 6):
                 problems.append(f"{where}.{key} '{cidr}' is not an IPv{4 if key == 'cidr_ip' else 6} block")
-    for ref in _as_list(rule.get("group")):
+    for ref in as_list(rule.get("group")):
         if ref not in names:
             problems.append(f"{where} names group '{ref}', which is not a group of this stack")
 
-    world = [str(c) for key in ("cidr_ip", "cidr_ipv6") for c in _as_list(rule.get(key)) if _is_world(c)]
+    world = [str(c) for key in ("cidr_ip", "cidr_ipv6") for c in as_list(rule.get(key)) if _is_world(c)]
     if world:
         exposed = sorted({p for p in admin_ports for low, high in ranges if low <= int(p) <= high})
         if exposed:
@@ -125,12 +118,7 @@ def security_group_problems(groups: Any, admin_ports: Iterable[int] = ()) -> lis
     names = [g.get("name") for g in groups if isinstance(g, Mapping)]
     known = {str(n) for n in names if n}
     seen: set[str] = set()
-    for index, group in enumerate(groups):
-        if not isinstance(group, Mapping):
-            problems.append(f"group {index} must be a mapping with name, description and rules")
-            continue
-        name = str(group.get("name") or "")
-        where = f"group {name or index}"
+    for name, where, group in named_mappings(groups, "group", "name, description and rules", problems):
         if not NAME_PATTERN.match(name):
             problems.append(f"{where}: name must be lower-case letters, digits and '-' (e.g. alb)")
         if name in seen:
@@ -154,7 +142,7 @@ def security_group_references(group: Mapping[str, Any]) -> list[str]:
         str(ref)
         for direction in ("rules", "egress")
         for rule in group.get(direction) or []
-        for ref in _as_list(rule.get("group"))
+        for ref in as_list(rule.get("group"))
     }
     return sorted(refs)
 
@@ -164,7 +152,7 @@ def _module_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
     base: dict[str, Any] = {"proto": "all" if proto in ALL_PROTOCOLS else proto}
     if proto in PORT_PROTOCOLS:
         if rule.get("ports") is not None:
-            base["ports"] = [str(p) for p in _as_list(rule["ports"])]
+            base["ports"] = [str(p) for p in as_list(rule["ports"])]
         else:
             base["from_port"] = int(rule["from_port"])
             base["to_port"] = int(rule.get("to_port", rule["from_port"]))
@@ -186,12 +174,12 @@ def security_group_rules(rules: Any, group_ids: Mapping[str, str]) -> list[dict[
     for rule in rules or []:
         base = _module_rule(rule)
         targets: list[tuple[str, list[str]]] = [
-            ("cidr_ip", [str(c) for c in _as_list(rule.get("cidr_ip"))]),
-            ("cidr_ipv6", [str(c) for c in _as_list(rule.get("cidr_ipv6"))]),
-            ("ip_prefix", [str(p) for p in _as_list(rule.get("prefix_list"))]),
+            ("cidr_ip", [str(c) for c in as_list(rule.get("cidr_ip"))]),
+            ("cidr_ipv6", [str(c) for c in as_list(rule.get("cidr_ipv6"))]),
+            ("ip_prefix", [str(p) for p in as_list(rule.get("prefix_list"))]),
         ]
-        ids = [str(i) for i in _as_list(rule.get("group_id"))]
-        for ref in _as_list(rule.get("group")):
+        ids = [str(i) for i in as_list(rule.get("group_id"))]
+        for ref in as_list(rule.get("group")):
             if not group_ids.get(ref):
                 raise AnsibleFilterError(f"security group '{ref}' has no id yet")
             ids.append(group_ids[ref])

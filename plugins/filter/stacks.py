@@ -13,6 +13,8 @@ import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
+from ansible_collections.appstack.cloud.plugins.module_utils.data import deep_merge
+
 DOCUMENTATION = r"""
 name: stack_problems
 short_description: List what is wrong with an inventory's stack settings
@@ -24,27 +26,6 @@ description:
 NAT_MODES = ("none", "single", "per_az")
 # AWS accepts VPC blocks from /16 to /28.
 VPC_PREFIXES = range(16, 29)
-
-
-def plain(value: Any) -> Any:
-    """A copy of value as plain dicts and lists. Not copy.deepcopy: on the lazy containers
-    Ansible 2.19 passes to filters it takes seconds per stack."""
-    if isinstance(value, Mapping):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    return value
-
-
-def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge override over base: dictionaries recursively, everything else replaced."""
-    merged = plain(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = plain(value)
-    return merged
 
 
 def resolve_stacks(catalog: Mapping[str, Any], enabled: Mapping[str, Any] | None) -> dict:

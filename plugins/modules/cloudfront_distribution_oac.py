@@ -212,19 +212,11 @@ import math
 import uuid
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
-)
+from ansible_collections.appstack.cloud.plugins.module_utils.data import deep_merge
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import ModuleError, ensure_state, run_module
+from ansible_collections.appstack.cloud.plugins.module_utils.tags import CLOUDFRONT
 
 # Seconds between two looks at a distribution that is deploying.
 WAIT_DELAY = 15
@@ -332,17 +324,6 @@ def contains(want: Any, have: Any) -> bool:
     return want == have
 
 
-def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """``base`` with ``override`` laid over it: dictionaries merge, anything else is replaced."""
-    merged = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
 def merge(current: dict[str, Any], desired: dict[str, Any]) -> dict[str, Any]:
     """The config to send: ``current`` with the managed settings of ``desired`` applied.
 
@@ -398,22 +379,11 @@ def get_config(client: Any, distribution_id: str) -> tuple[dict[str, Any], str]:
     return reply["DistributionConfig"], reply["ETag"]
 
 
-def get_tags(client: Any, arn: str) -> dict[str, str]:
-    reply = client.list_tags_for_resource(aws_retry=True, Resource=arn)
-    return boto3_tag_list_to_ansible_dict(reply.get("Tags", {}).get("Items") or [])
-
-
 def ensure_tags(client: Any, arn: str, params: dict[str, Any], check_mode: bool) -> bool:
-    if params.get("tags") is None:
-        return False
-    to_add, to_remove = compare_aws_tags(get_tags(client, arn), params["tags"], params["purge_tags"])
-    if check_mode:
-        return bool(to_add or to_remove)
-    if to_remove:
-        client.untag_resource(aws_retry=True, Resource=arn, TagKeys={"Items": to_remove})
-    if to_add:
-        client.tag_resource(aws_retry=True, Resource=arn, Tags={"Items": ansible_dict_to_boto3_tag_list(to_add)})
-    return bool(to_add or to_remove)
+    to_set, to_remove = CLOUDFRONT.changes(client, arn, params.get("tags"), params["purge_tags"])
+    if not check_mode:
+        CLOUDFRONT.apply(client, arn, to_set, to_remove)
+    return bool(to_set or to_remove)
 
 
 def wait_deployed(client: Any, distribution_id: str, timeout: int) -> None:
@@ -426,16 +396,18 @@ def describe(client: Any, distribution_id: str) -> dict[str, Any]:
     """The distribution (snake_case) with its tags."""
     distribution = client.get_distribution(aws_retry=True, Id=distribution_id)["Distribution"]
     result = camel_dict_to_snake_dict(distribution)
-    result["tags"] = get_tags(client, distribution["ARN"])
+    result["tags"] = CLOUDFRONT.read(client, distribution["ARN"])
     return result
 
 
 def ensure_present(client: Any, params: dict[str, Any], check_mode: bool) -> dict[str, Any]:
+    if params.get("aliases") and not params.get("acm_certificate_arn"):
+        raise ModuleError("aliases need acm_certificate_arn (a certificate in us-east-1 that covers them)")
     desired = desired_config(params)
     found = find(client, params["comment"])
     if len(found) > 1:
         ids = ", ".join(summary["Id"] for summary in found)
-        raise ValueError(f"more than one distribution has the comment {params['comment']}: {ids}")
+        raise ModuleError(f"more than one distribution has the comment {params['comment']}: {ids}")
     result: dict[str, Any] = {"changed": True, "distribution_ids_deleted": []}
     if not found:
         result["diff"] = {"before": {}, "after": normalise(desired)}
@@ -443,7 +415,7 @@ def ensure_present(client: Any, params: dict[str, Any], check_mode: bool) -> dic
             return {**result, "distribution": {}}
         config = create_config(desired)
         if params.get("tags"):
-            tags = {"Items": ansible_dict_to_boto3_tag_list(params["tags"])}
+            tags = {"Items": CLOUDFRONT.tag_list(params["tags"])}
             reply = client.create_distribution_with_tags(
                 aws_retry=True, DistributionConfigWithTags={"DistributionConfig": config, "Tags": tags}
             )
@@ -484,20 +456,7 @@ def ensure_absent(client: Any, params: dict[str, Any], check_mode: bool) -> dict
 
 
 def run(module: Any, client: Any) -> dict[str, Any]:
-    """Do what the parameters ask; return the result (with a diff only in diff mode)."""
-    params = module.params
-    if params["state"] == "absent":
-        result = ensure_absent(client, params, module.check_mode)
-    else:
-        if params.get("aliases") and not params.get("acm_certificate_arn"):
-            module.fail_json(msg="aliases need acm_certificate_arn (a certificate in us-east-1 that covers them)")
-        try:
-            result = ensure_present(client, params, module.check_mode)
-        except ValueError as e:
-            module.fail_json(msg=str(e))
-    if not module._diff:
-        result.pop("diff")
-    return result
+    return ensure_state(module, client, ensure_present, ensure_absent)
 
 
 def main() -> None:
@@ -543,16 +502,9 @@ def main() -> None:
         required_if=[("state", "present", ["origin_domain_name", "origin_access_control_id"])],
         supports_check_mode=True,
     )
-    client = module.client("cloudfront", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        result = run(module, client)
-    except botocore.exceptions.WaiterError as e:
-        module.fail_json_aws(
-            e, msg=f"Distribution {module.params['comment']} was not deployed within {module.params['wait_timeout']} s"
-        )
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg=f"Could not manage distribution {module.params['comment']}")
-    module.exit_json(**result)
+    comment = module.params["comment"]
+    messages = {"WaiterError": f"Distribution {comment} was not deployed within {module.params['wait_timeout']} s"}
+    run_module(module, "cloudfront", run, f"Could not manage distribution {comment}", messages=messages)
 
 
 if __name__ == "__main__":

@@ -85,14 +85,9 @@ origin_access_control:
 
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import ensure_state, run_module
 
 # The fields of OriginAccessControlConfig this module manages, and their module parameters.
 FIELDS = {
@@ -192,14 +187,7 @@ def ensure_absent(client: Any, params: dict[str, Any], check_mode: bool) -> dict
 
 
 def run(module: Any, client: Any) -> dict[str, Any]:
-    """Do what the parameters ask; return the result (with a diff only in diff mode)."""
-    if module.params["state"] == "absent":
-        result = ensure_absent(client, module.params, module.check_mode)
-    else:
-        result = ensure_present(client, module.params, module.check_mode)
-    if not module._diff:
-        result.pop("diff")
-    return result
+    return ensure_state(module, client, ensure_present, ensure_absent)
 
 
 def main() -> None:
@@ -214,16 +202,11 @@ def main() -> None:
         ),
         supports_check_mode=True,
     )
-    client = module.client("cloudfront", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        result = run(module, client)
-    except is_boto3_error_code("OriginAccessControlInUse") as e:
-        module.fail_json_aws(
-            e, msg=f"Origin access control {module.params['name']} is still used by a distribution; remove that first"
-        )
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg=f"Could not manage origin access control {module.params['name']}")
-    module.exit_json(**result)
+    name = module.params["name"]
+    messages = {
+        "OriginAccessControlInUse": f"Origin access control {name} is still used by a distribution; remove that first"
+    }
+    run_module(module, "cloudfront", run, f"Could not manage origin access control {name}", messages=messages)
 
 
 if __name__ == "__main__":

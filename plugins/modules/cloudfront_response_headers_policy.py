@@ -314,15 +314,10 @@ response_headers_policy:
 import copy
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict, snake_dict_to_camel_dict
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import ensure_state, run_module
 
 # The parts of ResponseHeadersPolicyConfig this module manages; any other key AWS returns
 # (ServerTimingHeadersConfig, RemoveHeadersConfig, ...) is sent back unchanged on an update.
@@ -602,29 +597,19 @@ def ensure_absent(client: Any, params: dict[str, Any], check_mode: bool) -> dict
 
 
 def run(module: Any, client: Any) -> dict[str, Any]:
-    """Do what the parameters ask; return the result (with a diff only in diff mode)."""
-    if module.params["state"] == "absent":
-        result = ensure_absent(client, module.params, module.check_mode)
-    else:
-        result = ensure_present(client, module.params, module.check_mode)
-    if not module._diff:
-        result.pop("diff")
-    return result
+    return ensure_state(module, client, ensure_present, ensure_absent)
 
 
 def main() -> None:
     module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    client = module.client("cloudfront", retry_decorator=AWSRetry.jittered_backoff())
     name = module.params["name"]
-    try:
-        result = run(module, client)
-    except is_boto3_error_code("ResponseHeadersPolicyInUse") as e:
-        module.fail_json_aws(e, msg=f"Response headers policy {name} is still used by a distribution; detach it first")
-    except is_boto3_error_code("PreconditionFailed") as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg=f"Response headers policy {name} changed meanwhile; run again")
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg=f"Could not manage response headers policy {name}")
-    module.exit_json(**result)
+    messages = {
+        "ResponseHeadersPolicyInUse": (
+            f"Response headers policy {name} is still used by a distribution; detach it first"
+        ),
+        "PreconditionFailed": f"Response headers policy {name} changed meanwhile; run again",
+    }
+    run_module(module, "cloudfront", run, f"Could not manage response headers policy {name}", messages=messages)
 
 
 if __name__ == "__main__":

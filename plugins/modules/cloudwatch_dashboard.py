@@ -94,15 +94,10 @@ validation_messages:
 import json
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import ModuleError, run_module, trim_diff
 
 
 def parse_body(body: str | dict[str, Any]) -> dict[str, Any]:
@@ -206,11 +201,11 @@ def run(module: Any, client: Any) -> dict:
         try:
             desired = parse_body(params["dashboard_body"])
         except ValueError as e:
-            module.fail_json(msg=f"dashboard_body is not a JSON object: {e}")
+            raise ModuleError(f"dashboard_body is not a JSON object: {e}") from e
         result = ensure_present(client, params["name"], desired, module.check_mode)
-    if not module._diff:
-        result.pop("diff")
-    return result
+        for message in result["validation_messages"]:
+            module.warn(f"PutDashboard: {message.get('data_path', '')} {message.get('message', '')}")
+    return trim_diff(result, module._diff)
 
 
 def main() -> None:
@@ -223,14 +218,7 @@ def main() -> None:
         required_if=[("state", "present", ["dashboard_body"])],
         supports_check_mode=True,
     )
-    client = module.client("cloudwatch", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        result = run(module, client)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg=f"Could not manage dashboard {module.params['name']}")
-    for message in result["validation_messages"]:
-        module.warn(f"PutDashboard: {message.get('data_path', '')} {message.get('message', '')}")
-    module.exit_json(**result)
+    run_module(module, "cloudwatch", run, f"Could not manage dashboard {module.params['name']}")
 
 
 if __name__ == "__main__":

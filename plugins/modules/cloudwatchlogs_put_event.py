@@ -75,14 +75,9 @@ import json
 import time
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import run_module
 
 
 def render(message: Any) -> str:
@@ -134,6 +129,11 @@ def put_event(module, client, now_ms: int) -> None:
     module.exit_json(changed=True, stream_created=created, **result)
 
 
+def run(module, client) -> None:
+    """Write the event now; put_event exits the module itself."""
+    put_event(module, client, int(time.time() * 1000))
+
+
 def main() -> None:
     argument_spec = dict(
         log_group_name=dict(required=True),
@@ -143,11 +143,7 @@ def main() -> None:
         create_log_stream=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    client = module.client("logs", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        put_event(module, client, int(time.time() * 1000))
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg=f"Could not write to {module.params['log_group_name']}")
+    run_module(module, "logs", run, f"Could not write to {module.params['log_group_name']}")
 
 
 if __name__ == "__main__":

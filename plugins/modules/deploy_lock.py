@@ -92,15 +92,10 @@ import json
 import time
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import run_module
+from ansible_collections.appstack.cloud.plugins.module_utils.tags import tag_list, text_tags
 
 
 def lock_value(deploy_id: str, holder: str, image_tag: str, now: float) -> dict[str, Any]:
@@ -154,7 +149,7 @@ def put(client, name: str, value: dict[str, Any], overwrite: bool, tags: dict[st
         "Description": "appstack deploy lock",
     }
     if tags and not overwrite:
-        kwargs["Tags"] = ansible_dict_to_boto3_tag_list(tags)
+        kwargs["Tags"] = tag_list(tags)
     # No aws_retry: the caller handles "already exists" (which a retried create can also cause).
     client.put_parameter(**kwargs)
 
@@ -163,7 +158,7 @@ def acquire(module, client, now: float) -> None:
     params = module.params
     name, deploy_id, stale_after = params["name"], params["deploy_id"], params["stale_after"]
     wanted = lock_value(deploy_id, params["holder"], params["image_tag"], now)
-    tags = {str(k): str(v) for k, v in (params["tags"] or {}).items()}
+    tags = text_tags(params["tags"])
     current = read_lock(client, name)
     if current is not None and current.get("deploy_id") == deploy_id:
         module.exit_json(changed=False, acquired=True, took_over=False, lock=current)
@@ -202,6 +197,14 @@ def release(module, client) -> None:
     module.exit_json(changed=True, acquired=False, took_over=False, lock=current)
 
 
+def run(module, client) -> None:
+    """Take or release the lock; both exit the module themselves."""
+    if module.params["state"] == "present":
+        acquire(module, client, time.time())
+    else:
+        release(module, client)
+
+
 def main() -> None:
     argument_spec = dict(
         name=dict(required=True),
@@ -213,14 +216,7 @@ def main() -> None:
         tags=dict(type="dict", default={}, aliases=["resource_tags"]),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    client = module.client("ssm", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        if module.params["state"] == "present":
-            acquire(module, client, time.time())
-        else:
-            release(module, client)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg=f"Could not update the deploy lock {module.params['name']}")
+    run_module(module, "ssm", run, f"Could not update the deploy lock {module.params['name']}")
 
 
 if __name__ == "__main__":

@@ -98,19 +98,12 @@ flow_log_ids_deleted:
 
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import ensure_ec2_tags
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    boto3_tag_list_to_ansible_dict,
-    boto3_tag_specifications,
-)
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_specifications
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import failing_on_errors
+from ansible_collections.appstack.cloud.plugins.module_utils.tags import snake_with_tags
 
 
 def destination(params: dict[str, Any]) -> str | None:
@@ -167,21 +160,14 @@ def describe(client, resource_id: str) -> list[dict[str, Any]]:
 
 
 def to_result(flow_log: dict[str, Any] | None) -> dict[str, Any]:
-    if not flow_log:
-        return {}
-    tags = boto3_tag_list_to_ansible_dict(flow_log.get("Tags", []))
-    result = camel_dict_to_snake_dict({k: v for k, v in flow_log.items() if k != "Tags"})
-    result["tags"] = tags
-    return result
+    return snake_with_tags(flow_log, "Tags")
 
 
 def ensure_absent(module: AnsibleAWSModule, client, existing: list[dict[str, Any]]) -> None:
     ids = [fl["FlowLogId"] for fl in existing if matches(fl, module.params)]
     if ids and not module.check_mode:
-        try:
+        with failing_on_errors(module, "Could not delete flow logs"):
             client.delete_flow_logs(aws_retry=True, FlowLogIds=ids)
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            module.fail_json_aws(e, msg="Could not delete flow logs")
     module.exit_json(changed=bool(ids), flow_log={}, flow_log_ids_deleted=ids)
 
 
@@ -245,10 +231,8 @@ def main() -> None:
     if needs_group and not params.get("log_group_name"):
         module.fail_json(msg="log_group_name is required to deliver flow logs to CloudWatch Logs")
     client = module.client("ec2", retry_decorator=AWSRetry.jittered_backoff())
-    try:
+    with failing_on_errors(module, "Could not describe flow logs"):
         existing = describe(client, params["resource_id"])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Could not describe flow logs")
     if params["state"] == "absent":
         ensure_absent(module, client, existing)
     ensure_present(module, client, existing)

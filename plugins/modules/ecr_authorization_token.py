@@ -64,13 +64,8 @@ expires_at:
 import base64
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import run_module
 
 
 def decode(authorization: dict[str, Any]) -> dict[str, str]:
@@ -101,11 +96,8 @@ def get_token(module, client) -> None:
 def main() -> None:
     argument_spec = dict(registry_ids=dict(type="list", elements="str", default=[]))
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    client = module.client("ecr", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        get_token(module, client)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Could not get an ECR authorization token")
+    # get_token exits itself.
+    run_module(module, "ecr", get_token, "Could not get an ECR authorization token")
 
 
 if __name__ == "__main__":

@@ -17,19 +17,11 @@ options:
     description: Name of the repository.
     type: str
     required: true
-  tags:
-    description: The tags the repository should have.
-    type: dict
-    required: true
-    aliases: [resource_tags]
-  purge_tags:
-    description: Remove tags not in I(tags).
-    type: bool
-    default: true
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - appstack.cloud.tags
 """
 
 EXAMPLES = r"""
@@ -64,19 +56,10 @@ tags:
 
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
-)
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import run_module
+from ansible_collections.appstack.cloud.plugins.module_utils.tags import ECR, tags_argument_spec
 
 
 def find_repository(client, name: str) -> dict[str, Any] | None:
@@ -89,16 +72,6 @@ def find_repository(client, name: str) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
-def current_tags(client, arn: str) -> dict[str, str]:
-    response = client.list_tags_for_resource(aws_retry=True, resourceArn=arn)
-    return boto3_tag_list_to_ansible_dict(response.get("tags", []))
-
-
-def plan(current: dict[str, str], wanted: dict[str, str], purge: bool) -> tuple[dict[str, str], list[str]]:
-    """Tags to set and tag keys to remove."""
-    return compare_aws_tags(current, wanted, purge_tags=purge)
-
-
 def ensure_tags(module: AnsibleAWSModule, client) -> None:
     params = module.params
     repository = find_repository(client, params["repository_name"])
@@ -107,18 +80,7 @@ def ensure_tags(module: AnsibleAWSModule, client) -> None:
             module.exit_json(changed=True, exists=False, repository_arn="", repository_uri="", tags={})
         module.fail_json(msg=f"ECR repository {params['repository_name']} does not exist")
     arn = repository["repositoryArn"]
-    tags = current_tags(client, arn)
-    wanted = {str(k): str(v) for k, v in (params["tags"] or {}).items()}
-    to_set, to_remove = plan(tags, wanted, params["purge_tags"])
-    changed = bool(to_set or to_remove)
-    if changed and not module.check_mode:
-        if to_remove:
-            client.untag_resource(aws_retry=True, resourceArn=arn, tagKeys=to_remove)
-        if to_set:
-            client.tag_resource(aws_retry=True, resourceArn=arn, tags=ansible_dict_to_boto3_tag_list(to_set))
-        tags = current_tags(client, arn)
-    elif changed:
-        tags = {k: v for k, v in tags.items() if k not in to_remove} | to_set
+    changed, tags = ECR.sync(client, arn, params["tags"], params["purge_tags"], module.check_mode)
     module.exit_json(
         changed=changed,
         exists=True,
@@ -129,17 +91,10 @@ def ensure_tags(module: AnsibleAWSModule, client) -> None:
 
 
 def main() -> None:
-    argument_spec = dict(
-        repository_name=dict(required=True),
-        tags=dict(type="dict", required=True, aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-    )
+    argument_spec = dict(repository_name=dict(required=True), **tags_argument_spec())
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    client = module.client("ecr", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        ensure_tags(module, client)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg=f"Could not tag ECR repository {module.params['repository_name']}")
+    # ensure_tags exits itself.
+    run_module(module, "ecr", ensure_tags, f"Could not tag ECR repository {module.params['repository_name']}")
 
 
 if __name__ == "__main__":

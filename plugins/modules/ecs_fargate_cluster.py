@@ -72,27 +72,11 @@ cluster:
 
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import scrub_none_parameters
-
-try:
-    from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-except ImportError:  # pragma: no cover
-    pass
-
-
-def tag_list(tags: dict[str, Any]) -> list[dict[str, str]]:
-    return [{"key": str(k), "value": str(v)} for k, v in sorted((tags or {}).items())]
-
-
-def tag_dict(tags: list[dict[str, str]] | None) -> dict[str, str]:
-    return {t["key"]: t["value"] for t in tags or []}
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import ensure_state, run_module
+from ansible_collections.appstack.cloud.plugins.module_utils.tags import ECS, snake_with_tags, tag_changes
 
 
 def find(client: Any, name: str) -> dict[str, Any] | None:
@@ -111,30 +95,18 @@ def insights(cluster: dict[str, Any]) -> str:
     return "disabled"
 
 
-def tag_changes(current: dict[str, str], wanted: dict[str, str], purge: bool) -> tuple[dict[str, str], list[str]]:
-    add = {k: v for k, v in wanted.items() if current.get(k) != v}
-    remove = sorted(k for k in current if k not in wanted) if purge else []
-    return add, remove
-
-
 def to_result(cluster: dict[str, Any] | None) -> dict[str, Any]:
-    if not cluster:
-        return {}
-    tags = tag_dict(cluster.get("tags"))
-    result = camel_dict_to_snake_dict({k: v for k, v in cluster.items() if k != "tags"})
-    result["tags"] = tags
-    return result
+    return snake_with_tags(cluster, "tags")
 
 
 def ensure_present(client: Any, params: dict[str, Any], check_mode: bool) -> dict[str, Any]:
-    wanted_tags = {str(k): str(v) for k, v in (params["tags"] or {}).items()}
     setting = [{"name": "containerInsights", "value": params["container_insights"]}]
     cluster = find(client, params["name"])
     if cluster is None:
         if check_mode:
             return {"changed": True, "cluster": {}}
         request = scrub_none_parameters(
-            {"clusterName": params["name"], "settings": setting, "tags": tag_list(wanted_tags) or None}
+            {"clusterName": params["name"], "settings": setting, "tags": ECS.tag_list(params["tags"]) or None}
         )
         client.create_cluster(aws_retry=True, **request)
         return {"changed": True, "cluster": to_result(find(client, params["name"]))}
@@ -143,14 +115,12 @@ def ensure_present(client: Any, params: dict[str, Any], check_mode: bool) -> dic
         changed = True
         if not check_mode:
             client.update_cluster(aws_retry=True, cluster=params["name"], settings=setting)
-    add, remove = tag_changes(tag_dict(cluster.get("tags")), wanted_tags, params["purge_tags"])
-    if add or remove:
+    current_tags = boto3_tag_list_to_ansible_dict(cluster.get("tags"))
+    to_set, to_remove = tag_changes(current_tags, params["tags"] or {}, params["purge_tags"])
+    if to_set or to_remove:
         changed = True
         if not check_mode:
-            if remove:
-                client.untag_resource(aws_retry=True, resourceArn=cluster["clusterArn"], tagKeys=remove)
-            if add:
-                client.tag_resource(aws_retry=True, resourceArn=cluster["clusterArn"], tags=tag_list(add))
+            ECS.apply(client, cluster["clusterArn"], to_set, to_remove)
     if changed and not check_mode:
         cluster = find(client, params["name"])
     return {"changed": changed, "cluster": to_result(cluster)}
@@ -166,9 +136,7 @@ def ensure_absent(client: Any, params: dict[str, Any], check_mode: bool) -> dict
 
 
 def run(module: Any, client: Any) -> dict[str, Any]:
-    if module.params["state"] == "absent":
-        return ensure_absent(client, module.params, module.check_mode)
-    return ensure_present(client, module.params, module.check_mode)
+    return ensure_state(module, client, ensure_present, ensure_absent)
 
 
 def main() -> None:
@@ -182,12 +150,7 @@ def main() -> None:
         ),
         supports_check_mode=True,
     )
-    client = module.client("ecs", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        result = run(module, client)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg=f"Could not manage ECS cluster {module.params['name']}")
-    module.exit_json(**result)
+    run_module(module, "ecs", run, f"Could not manage ECS cluster {module.params['name']}")
 
 
 if __name__ == "__main__":

@@ -186,23 +186,18 @@ failed_task_definition_arn:
 import time
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import ModuleError, ensure_state, run_module
+from ansible_collections.appstack.cloud.plugins.module_utils.tags import ECS, snake_with_tags, tag_changes
 
 
-class DeploymentFailed(Exception):
+class DeploymentFailed(ModuleError):
     """A deployment did not reach a steady state; ``details`` goes into the module's result."""
 
     def __init__(self, message: str, details: dict[str, Any]):
-        super().__init__(message)
-        self.details = details
+        super().__init__(message, **{"rolled_back": False, **details})
 
 
 def short_revision(task_definition: str | None) -> str:
@@ -288,12 +283,6 @@ def differences(current: dict[str, Any], desired: dict[str, Any], keep_desired_c
     return sorted(key for key in want if have[key] != want[key])
 
 
-def tag_changes(service: dict[str, Any], wanted: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
-    current = {t["key"]: t["value"] for t in service.get("tags") or []}
-    wanted = {str(k): str(v) for k, v in (wanted or {}).items()}
-    return {k: v for k, v in wanted.items() if current.get(k) != v}, sorted(k for k in current if k not in wanted)
-
-
 def primary(service: dict[str, Any]) -> dict[str, Any]:
     return next((d for d in service.get("deployments") or [] if d.get("status") == "PRIMARY"), {})
 
@@ -352,12 +341,7 @@ def wait_steady(client: Any, params: dict[str, Any], deployment_id: str, wanted_
 def to_result(service: dict[str, Any] | None) -> dict[str, Any]:
     if not service:
         return {}
-    tags = {t["key"]: t["value"] for t in service.get("tags") or []}
-    trimmed = {k: v for k, v in service.items() if k != "tags"}
-    trimmed["events"] = (service.get("events") or [])[:10]
-    result = camel_dict_to_snake_dict(trimmed)
-    result["tags"] = tags
-    return result
+    return snake_with_tags({**service, "events": (service.get("events") or [])[:10]}, "tags")
 
 
 def ensure_deployed(client: Any, params: dict[str, Any], check_mode: bool) -> dict[str, Any]:
@@ -405,7 +389,7 @@ def ensure_present(client: Any, params: dict[str, Any], check_mode: bool) -> dic
             **desired,
         }
         if params["tags"]:
-            request["tags"] = [{"key": str(k), "value": str(v)} for k, v in sorted(params["tags"].items())]
+            request["tags"] = ECS.tag_list(params["tags"])
         created = client.create_service(aws_retry=True, **request)["service"]
         service = created
         if params["wait"]:
@@ -417,7 +401,7 @@ def ensure_present(client: Any, params: dict[str, Any], check_mode: bool) -> dic
             f"Service {params['name']} runs on {service.get('launchType')}; AWS cannot move it to FARGATE", {}
         )
     todo = differences(service, desired, params["keep_desired_count"])
-    add, remove = tag_changes(service, params["tags"])
+    add, remove = tag_changes(boto3_tag_list_to_ansible_dict(service.get("tags")), params["tags"] or {})
     before, after = comparable(service), comparable(desired)
     if params["keep_desired_count"]:
         after["desiredCount"] = before["desiredCount"]
@@ -429,12 +413,7 @@ def ensure_present(client: Any, params: dict[str, Any], check_mode: bool) -> dic
     }
     if check_mode or not result["changed"]:
         return {**result, "service": to_result(service)}
-    if add:
-        client.tag_resource(
-            aws_retry=True, resourceArn=service["serviceArn"], tags=[{"key": k, "value": v} for k, v in add.items()]
-        )
-    if remove:
-        client.untag_resource(aws_retry=True, resourceArn=service["serviceArn"], tagKeys=remove)
+    ECS.apply(client, service["serviceArn"], add, remove)
     if todo:
         update = {"cluster": params["cluster"], "service": params["name"], **desired}
         if params["keep_desired_count"]:
@@ -465,13 +444,7 @@ def ensure_absent(client: Any, params: dict[str, Any], check_mode: bool) -> dict
 
 
 def run(module: Any, client: Any) -> dict[str, Any]:
-    if module.params["state"] == "absent":
-        result = ensure_absent(client, module.params, module.check_mode)
-    else:
-        result = ensure_present(client, module.params, module.check_mode)
-    if not module._diff:
-        result.pop("diff", None)
-    return result
+    return ensure_state(module, client, ensure_present, ensure_absent)
 
 
 def main() -> None:
@@ -513,14 +486,7 @@ def main() -> None:
         required_if=[("state", "present", ["task_definition"])],
         supports_check_mode=True,
     )
-    client = module.client("ecs", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        result = run(module, client)
-    except DeploymentFailed as e:
-        module.fail_json(msg=str(e), **{"rolled_back": False, **e.details})
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg=f"Could not manage ECS service {module.params['name']}")
-    module.exit_json(**result)
+    run_module(module, "ecs", run, f"Could not manage ECS service {module.params['name']}")
 
 
 if __name__ == "__main__":

@@ -138,14 +138,10 @@ deregistered:
 import json
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import ModuleError, ensure_state, run_module
+from ansible_collections.appstack.cloud.plugins.module_utils.tags import ECS, tag_changes
 
 # Lists whose order ECS does not keep (or that mean the same in any order).
 SET_LIKE = {"environment", "secrets", "portMappings", "mountPoints", "ulimits", "volumesFrom", "volumes", "dependsOn"}
@@ -209,7 +205,7 @@ def merged_params(client: Any, params: dict[str, Any]) -> dict[str, Any]:
     if params.get("base"):
         base, base_tags = describe(client, params["base"])
         if base.get("family") != params["family"]:
-            raise ValueError(f"base {params['base']} is not a revision of family {params['family']}")
+            raise ModuleError(f"base {params['base']} is not a revision of family {params['family']}")
         for param, key in (
             ("containers", "containerDefinitions"),
             ("cpu", "cpu"),
@@ -226,7 +222,7 @@ def merged_params(client: Any, params: dict[str, Any]) -> dict[str, Any]:
     containers = [dict(c) for c in merged.get("containers") or []]
     missing = sorted(set(params.get("image_tags") or {}) - {c.get("name") for c in containers})
     if missing:
-        raise ValueError(f"image_tags names containers the task definition does not have: {', '.join(missing)}")
+        raise ModuleError(f"image_tags names containers the task definition does not have: {', '.join(missing)}")
     for container in containers:
         tag = (params.get("image_tags") or {}).get(container.get("name"))
         if tag:
@@ -254,7 +250,7 @@ def desired_definition(params: dict[str, Any]) -> dict[str, Any]:
         if params.get(param):
             request[key] = str(params[param]) if key in ("cpu", "memory") else params[param]
     if params.get("tags"):
-        request["tags"] = [{"key": str(k), "value": str(v)} for k, v in sorted(params["tags"].items())]
+        request["tags"] = ECS.tag_list(params["tags"])
     return request
 
 
@@ -308,21 +304,16 @@ def find_match(client: Any, desired: dict[str, Any]) -> tuple[dict[str, Any] | N
 
 
 def sync_tags(client: Any, arn: str, current: dict[str, str], wanted: dict[str, Any], check_mode: bool) -> bool:
-    wanted = {str(k): str(v) for k, v in (wanted or {}).items()}
-    add = {k: v for k, v in wanted.items() if current.get(k) != v}
-    remove = [k for k in current if k not in wanted]
-    if (add or remove) and not check_mode:
-        if remove:
-            client.untag_resource(aws_retry=True, resourceArn=arn, tagKeys=remove)
-        if add:
-            client.tag_resource(aws_retry=True, resourceArn=arn, tags=[{"key": k, "value": v} for k, v in add.items()])
-    return bool(add or remove)
+    to_set, to_remove = tag_changes(current, wanted or {})
+    if not check_mode:
+        ECS.apply(client, arn, to_set, to_remove)
+    return bool(to_set or to_remove)
 
 
 def ensure_present(client: Any, params: dict[str, Any], check_mode: bool) -> dict[str, Any]:
     params = merged_params(client, params)
     if not params["containers"] or not params["cpu"] or not params["memory"]:
-        raise ValueError("a task definition needs containers, cpu and memory (given or from base)")
+        raise ModuleError("a task definition needs containers, cpu and memory (given or from base)")
     desired = desired_definition(params)
     match, tags, newest = find_match(client, desired)
     if match is not None:
@@ -361,9 +352,10 @@ def ensure_absent(client: Any, params: dict[str, Any], check_mode: bool) -> dict
 
 
 def run(module: Any, client: Any) -> dict[str, Any]:
-    if module.params["state"] == "absent":
-        return ensure_absent(client, module.params, module.check_mode)
-    return ensure_present(client, module.params, module.check_mode)
+    try:
+        return ensure_state(module, client, ensure_present, ensure_absent)
+    except ValueError as e:  # a container setting that is not a number
+        raise ModuleError(str(e)) from e
 
 
 def main() -> None:
@@ -385,14 +377,7 @@ def main() -> None:
         ),
         supports_check_mode=True,
     )
-    client = module.client("ecs", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        result = run(module, client)
-    except ValueError as e:
-        module.fail_json(msg=str(e))
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg=f"Could not manage task definition family {module.params['family']}")
-    module.exit_json(**result)
+    run_module(module, "ecs", run, f"Could not manage task definition family {module.params['family']}")
 
 
 if __name__ == "__main__":

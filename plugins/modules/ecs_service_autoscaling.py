@@ -107,14 +107,9 @@ policy_names:
 
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import ensure_state, run_module
 
 NAMESPACE = "ecs"
 DIMENSION = "ecs:service:DesiredCount"
@@ -225,9 +220,7 @@ def ensure_absent(client: Any, params: dict[str, Any], check_mode: bool) -> dict
 
 
 def run(module: Any, client: Any) -> dict[str, Any]:
-    if module.params["state"] == "absent":
-        return ensure_absent(client, module.params, module.check_mode)
-    return ensure_present(client, module.params, module.check_mode)
+    return ensure_state(module, client, ensure_present, ensure_absent)
 
 
 def main() -> None:
@@ -257,12 +250,12 @@ def main() -> None:
     )
     if module.params["min_capacity"] > module.params["max_capacity"]:
         module.fail_json(msg="min_capacity must not be larger than max_capacity")
-    client = module.client("application-autoscaling", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        result = run(module, client)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg=f"Could not manage the scaling of ECS service {module.params['service']}")
-    module.exit_json(**result)
+    run_module(
+        module,
+        "application-autoscaling",
+        run,
+        f"Could not manage the scaling of ECS service {module.params['service']}",
+    )
 
 
 if __name__ == "__main__":

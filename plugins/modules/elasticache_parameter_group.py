@@ -43,20 +43,13 @@ options:
     description: Reset parameters set earlier (C(Source) C(user)) that are not in I(parameters).
     type: bool
     default: true
-  tags:
-    description: Tags of the group. Omitted, the tags are left alone.
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description: Remove tags not in I(tags).
-    type: bool
-    default: true
 notes:
   - Parameters of change type C(requires-reboot) take effect once the clusters using the group
     restart; the module does not restart them.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags
   - amazon.aws.boto3
 """
 
@@ -104,26 +97,12 @@ changes:
 
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
-)
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import ModuleError, run_module, trim_diff
+from ansible_collections.appstack.cloud.plugins.module_utils.tags import ELASTICACHE
 
 PER_CALL = 20
-
-
-class ModuleError(Exception):
-    """A problem with the parameters or the group that stops the module (fail_json)."""
 
 
 def as_value(value: Any) -> str:
@@ -151,11 +130,6 @@ def describe_parameters(client: Any, name: str) -> list[dict[str, Any]]:
         if not reply.get("Marker"):
             return parameters
         kwargs["Marker"] = reply["Marker"]
-
-
-def list_tags(client: Any, arn: str) -> dict[str, str]:
-    reply = client.list_tags_for_resource(aws_retry=True, ResourceName=arn)
-    return boto3_tag_list_to_ansible_dict(reply.get("TagList", []))
 
 
 def user_values(parameters: list[dict[str, Any]]) -> dict[str, str]:
@@ -214,7 +188,7 @@ class Runner:
                 "Description": self.params.get("description") or self.name,
             }
             if self.params.get("tags"):
-                request["Tags"] = ansible_dict_to_boto3_tag_list(self.params["tags"])
+                request["Tags"] = ELASTICACHE.tag_list(self.params["tags"])
             self.client.create_cache_parameter_group(aws_retry=True, **request)
             group = describe_group(self.client, self.name)
         elif self.params.get("family") and group["CacheParameterGroupFamily"] != self.params["family"]:
@@ -226,12 +200,16 @@ class Runner:
         parameters = describe_parameters(self.client, self.name)
         before = user_values(parameters)
         to_set, to_reset = plan(parameters, wanted, self.params["purge_parameters"])
-        tags_to_set, tags_to_remove = self.tag_changes(group) if not changes else ({}, [])
+        # A group this run made has its tags already.
+        wanted_tags = None if changes else self.params.get("tags")
+        tags_to_set, tags_to_remove = ELASTICACHE.changes(
+            self.client, group["ARN"], wanted_tags, self.params["purge_tags"]
+        )
         if tags_to_set or tags_to_remove:
             changes.append("tags")
         changes.extend(sorted(set(to_set) | set(to_reset)))
         if not self.check_mode:
-            self.apply_tags(group["ARN"], tags_to_set, tags_to_remove)
+            ELASTICACHE.apply(self.client, group["ARN"], tags_to_set, tags_to_remove)
             for chunk in chunks(sorted(to_set.items())):
                 self.client.modify_cache_parameter_group(
                     aws_retry=True,
@@ -248,30 +226,13 @@ class Runner:
             if to_set or to_reset:
                 parameters = describe_parameters(self.client, self.name)
         after = {name: value for name, value in {**before, **to_set}.items() if name not in to_reset}
-        snake = camel_dict_to_snake_dict(group)
-        snake["tags"] = list_tags(self.client, group["ARN"]) if group.get("ARN") else {}
         return {
             "changed": bool(changes),
             "changes": changes,
-            "group": snake,
+            "group": ELASTICACHE.snake_with_listed_tags(self.client, group, group.get("ARN")),
             "parameters": after if self.check_mode else user_values(parameters),
             "diff": {"before": {"parameters": before}, "after": {"parameters": after}},
         }
-
-    def tag_changes(self, group: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
-        """Tags to set and to remove on an existing group (none when tags is omitted)."""
-        if self.params.get("tags") is None:
-            return {}, []
-        current = list_tags(self.client, group["ARN"])
-        return compare_aws_tags(current, self.params["tags"], purge_tags=self.params["purge_tags"])
-
-    def apply_tags(self, arn: str, to_set: dict[str, str], to_remove: list[str]) -> None:
-        if to_remove:
-            self.client.remove_tags_from_resource(aws_retry=True, ResourceName=arn, TagKeys=to_remove)
-        if to_set:
-            self.client.add_tags_to_resource(
-                aws_retry=True, ResourceName=arn, Tags=ansible_dict_to_boto3_tag_list(to_set)
-            )
 
     def absent(self) -> dict[str, Any]:
         group = describe_group(self.client, self.name)
@@ -295,10 +256,13 @@ def module_result(outcome: dict[str, Any], diff_mode: bool) -> dict[str, Any]:
         "changes": outcome["changes"],
         "cache_parameter_group": outcome["group"],
         "parameters": outcome["parameters"],
+        "diff": outcome.get("diff") or {"before": {}, "after": {}},
     }
-    if diff_mode:
-        result["diff"] = outcome.get("diff") or {"before": {}, "after": {}}
-    return result
+    return trim_diff(result, diff_mode)
+
+
+def run(module: Any, client: Any) -> dict[str, Any]:
+    return module_result(Runner(client, module.params, module.check_mode).run(), module._diff)
 
 
 def main() -> None:
@@ -314,14 +278,7 @@ def main() -> None:
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     module.params["name"] = module.params["name"].lower()
-    client = module.client("elasticache", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        result = module_result(Runner(client, module.params, module.check_mode).run(), module._diff)
-    except ModuleError as e:
-        module.fail_json(msg=str(e))
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg=f"Could not manage cache parameter group {module.params['name']}")
-    module.exit_json(**result)
+    run_module(module, "elasticache", run, f"Could not manage cache parameter group {module.params['name']}")
 
 
 if __name__ == "__main__":

@@ -129,14 +129,6 @@ options:
   final_snapshot_identifier:
     description: Name of a final snapshot to take when the group is deleted.
     type: str
-  tags:
-    description: Tags of the group. Omitted, the tags are left alone.
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description: Remove tags not in I(tags).
-    type: bool
-    default: true
   wait:
     description:
       - Wait until the group is C(available) (I(state=present)) or gone (I(state=absent)).
@@ -157,6 +149,7 @@ notes:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags
   - amazon.aws.boto3
 """
 
@@ -234,20 +227,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
-)
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import ModuleError, run_module, trim_diff
+from ansible_collections.appstack.cloud.plugins.module_utils.tags import ELASTICACHE
 
 MAX_REPLICAS = 5
 POLL_SECONDS = 5
@@ -271,10 +254,6 @@ MODIFIABLE = {
 # Settings AWS fixes at creation.
 IMMUTABLE = ("transit_encryption_enabled", "at_rest_encryption_enabled", "port", "cache_subnet_group_name")
 BUSY = ("creating", "modifying", "snapshotting")
-
-
-class ModuleError(Exception):
-    """A problem with the parameters or the group that stops the module (fail_json)."""
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -307,11 +286,6 @@ def describe_primary(client: Any, group: dict[str, Any]) -> dict[str, Any]:
         return {}
     found = clusters.get("CacheClusters") or []
     return found[0] if found else {}
-
-
-def list_tags(client: Any, arn: str) -> dict[str, str]:
-    reply = client.list_tags_for_resource(aws_retry=True, ResourceName=arn)
-    return boto3_tag_list_to_ansible_dict(reply.get("TagList", []))
 
 
 def current_settings(group: dict[str, Any], primary: dict[str, Any]) -> dict[str, Any]:
@@ -461,7 +435,7 @@ def create_request(params: dict[str, Any]) -> dict[str, Any]:
         "AtRestEncryptionEnabled": params.get("at_rest_encryption_enabled"),
         "KmsKeyId": params.get("kms_key_id"),
         "AuthToken": params.get("auth_token"),
-        "Tags": ansible_dict_to_boto3_tag_list(params["tags"]) if params.get("tags") else None,
+        "Tags": ELASTICACHE.tag_list(params["tags"]) if params.get("tags") else None,
     }
     return {key: value for key, value in request.items() if value is not None}
 
@@ -568,7 +542,9 @@ class Runner:
             )
         check_combination(current, wanted)
         add_token = self.params.get("auth_token") is not None and not current["auth_token_enabled"]
-        tags_to_set, tags_to_remove = self.tag_changes(group)
+        tags_to_set, tags_to_remove = ELASTICACHE.changes(
+            self.client, group["ARN"], self.params.get("tags"), self.params["purge_tags"]
+        )
         changes = sorted(diff) + (["auth_token"] if add_token or self.params.get("auth_token_update_strategy") else [])
         if tags_to_set or tags_to_remove:
             changes.append("tags")
@@ -588,24 +564,10 @@ class Runner:
             if self.params["wait"] and group["Status"] != "available":
                 result["group"] = self.wait("available")
             return result
-        self.apply_tags(group["ARN"], tags_to_set, tags_to_remove)
+        ELASTICACHE.apply(self.client, group["ARN"], tags_to_set, tags_to_remove)
         group = self.apply_settings(group, current, diff, add_token)
         result["group"] = group
         return result
-
-    def tag_changes(self, group: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
-        if self.params.get("tags") is None:
-            return {}, []
-        current = list_tags(self.client, group["ARN"])
-        return compare_aws_tags(current, self.params["tags"], purge_tags=self.params["purge_tags"])
-
-    def apply_tags(self, arn: str, to_set: dict[str, str], to_remove: list[str]) -> None:
-        if to_remove:
-            self.client.remove_tags_from_resource(aws_retry=True, ResourceName=arn, TagKeys=to_remove)
-        if to_set:
-            self.client.add_tags_to_resource(
-                aws_retry=True, ResourceName=arn, Tags=ansible_dict_to_boto3_tag_list(to_set)
-            )
 
     def apply_settings(
         self, group: dict[str, Any], current: dict[str, Any], diff: dict[str, tuple[Any, Any]], add_token: bool
@@ -680,8 +642,7 @@ def module_result(client: Any, outcome: dict[str, Any], diff_mode: bool) -> dict
     if group is None:
         snake = outcome.get("planned") or {}
     else:
-        snake = camel_dict_to_snake_dict(group)
-        snake["tags"] = list_tags(client, group["ARN"]) if group.get("ARN") else {}
+        snake = ELASTICACHE.snake_with_listed_tags(client, group, group.get("ARN"))
     node_group = ((group or {}).get("NodeGroups") or [{}])[0]
     result = {
         "changed": outcome["changed"],
@@ -689,10 +650,13 @@ def module_result(client: Any, outcome: dict[str, Any], diff_mode: bool) -> dict
         "replication_group": snake,
         "primary_endpoint": endpoint(node_group, "PrimaryEndpoint"),
         "reader_endpoint": endpoint(node_group, "ReaderEndpoint"),
+        "diff": outcome.get("diff") or {"before": {}, "after": {}},
     }
-    if diff_mode:
-        result["diff"] = outcome.get("diff") or {"before": {}, "after": {}}
-    return result
+    return trim_diff(result, diff_mode)
+
+
+def run(module: Any, client: Any) -> dict[str, Any]:
+    return module_result(client, Runner(client, module.params, module.check_mode).run(), module._diff)
 
 
 def main() -> None:
@@ -729,15 +693,9 @@ def main() -> None:
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     module.params["replication_group_id"] = module.params["replication_group_id"].lower()
-    client = module.client("elasticache", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        outcome = Runner(client, module.params, module.check_mode).run()
-        result = module_result(client, outcome, module._diff)
-    except ModuleError as e:
-        module.fail_json(msg=str(e))
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg=f"Could not manage replication group {module.params['replication_group_id']}")
-    module.exit_json(**result)
+    run_module(
+        module, "elasticache", run, f"Could not manage replication group {module.params['replication_group_id']}"
+    )
 
 
 if __name__ == "__main__":

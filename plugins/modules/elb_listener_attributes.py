@@ -48,13 +48,8 @@ attributes:
 
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import run_module
 
 
 def as_strings(attributes: dict[str, Any]) -> dict[str, str]:
@@ -98,12 +93,7 @@ def main() -> None:
         ),
         supports_check_mode=True,
     )
-    client = module.client("elbv2", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        result = run(module, client)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg=f"Could not set the attributes of listener {module.params['listener_arn']}")
-    module.exit_json(**result)
+    run_module(module, "elbv2", run, f"Could not set the attributes of listener {module.params['listener_arn']}")
 
 
 if __name__ == "__main__":

@@ -82,18 +82,10 @@ created:
 
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
-
-class Refused(Exception):
-    """What AWS cannot do, said before calling it."""
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import ModuleError, run_module
+from ansible_collections.appstack.cloud.plugins.module_utils.tags import tag_list
 
 
 def find(client: Any, name: str) -> dict[str, Any] | None:
@@ -107,7 +99,7 @@ def find(client: Any, name: str) -> dict[str, Any] | None:
 
 def create(client: Any, params: dict[str, Any]) -> dict[str, Any]:
     if not params["subnets"]:
-        raise Refused(f"{params['name']} does not exist and no subnets were given to create it")
+        raise ModuleError(f"{params['name']} does not exist and no subnets were given to create it")
     request = {
         "Name": params["name"],
         "Type": "network",
@@ -117,7 +109,7 @@ def create(client: Any, params: dict[str, Any]) -> dict[str, Any]:
         "SecurityGroups": params["security_groups"],
     }
     if params["tags"]:
-        request["Tags"] = [{"Key": str(k), "Value": str(v)} for k, v in sorted(params["tags"].items())]
+        request["Tags"] = tag_list(params["tags"])
     return client.create_load_balancer(aws_retry=True, **request)["LoadBalancers"][0]
 
 
@@ -138,7 +130,7 @@ def run(module: Any, client: Any) -> dict[str, Any]:
             "security_groups": made.get("SecurityGroups", wanted),
         }
     if current.get("Type") != "network":
-        raise Refused(f"{params['name']} is an {current.get('Type')} load balancer, not a network one")
+        raise ModuleError(f"{params['name']} is an {current.get('Type')} load balancer, not a network one")
     have = list(current.get("SecurityGroups") or [])
     result = {
         "changed": False,
@@ -149,7 +141,7 @@ def run(module: Any, client: Any) -> dict[str, Any]:
     if set(have) == set(wanted):
         return result
     if not have:
-        raise Refused(
+        raise ModuleError(
             f"{params['name']} was created without security groups and AWS cannot add them to such a "
             "Network Load Balancer: remove it (it is made again with its groups) or give no security groups"
         )
@@ -174,14 +166,7 @@ def main() -> None:
         ),
         supports_check_mode=True,
     )
-    client = module.client("elbv2", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        result = run(module, client)
-    except Refused as e:
-        module.fail_json(msg=str(e))
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg=f"Could not set the security groups of {module.params['name']}")
-    module.exit_json(**result)
+    run_module(module, "elbv2", run, f"Could not set the security groups of {module.params['name']}")
 
 
 if __name__ == "__main__":

@@ -240,20 +240,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
-)
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.appstack.cloud.plugins.module_utils.runner import run_module
+from ansible_collections.appstack.cloud.plugins.module_utils.tags import RDS, snake_with_tags, tag_changes
 
 # Seconds between two looks at the instance while waiting.
 POLL_SECONDS = 10
@@ -387,7 +378,7 @@ def create_request(params: dict[str, Any]) -> dict[str, Any]:
             request[key] = params[option]
     request["ManageMasterUserPassword"] = True
     if params.get("tags"):
-        request["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
+        request["Tags"] = RDS.tag_list(params["tags"])
     return request
 
 
@@ -475,13 +466,6 @@ def creation_problems(params: dict[str, Any], instance: dict[str, Any]) -> tuple
     return errors, warnings
 
 
-def tag_changes(params: dict[str, Any], instance: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
-    if params.get("tags") is None:
-        return {}, []
-    current = boto3_tag_list_to_ansible_dict(instance.get("TagList", []))
-    return compare_aws_tags(current, params["tags"], params["purge_tags"])
-
-
 def describe(client: Any, identifier: str) -> dict[str, Any] | None:
     """The instance, or None when there is none."""
     try:
@@ -543,11 +527,7 @@ def wait_gone(module: Any, client: Any, identifier: str) -> None:
 
 
 def to_result(instance: dict[str, Any] | None) -> dict[str, Any]:
-    if not instance:
-        return {}
-    result = camel_dict_to_snake_dict({k: v for k, v in instance.items() if k != "TagList"})
-    result["tags"] = boto3_tag_list_to_ansible_dict(instance.get("TagList", []))
-    return result
+    return snake_with_tags(instance, "TagList")
 
 
 def secret_arn(instance: dict[str, Any] | None) -> str:
@@ -599,7 +579,8 @@ def update(module: Any, client: Any, instance: dict[str, Any]) -> dict[str, Any]
             f"{params['engine_version']} is a major version upgrade: set allow_major_version_upgrade",
             instance=to_result(instance),
         )
-    tags_to_set, tags_to_unset = tag_changes(params, instance)
+    current_tags = boto3_tag_list_to_ansible_dict(instance.get("TagList", []))
+    tags_to_set, tags_to_unset = tag_changes(current_tags, params.get("tags"), params["purge_tags"])
     changed = bool(modifications or tags_to_set or tags_to_unset)
     if not changed or module.check_mode:
         return outcome(changed, instance, modifications)
@@ -615,11 +596,7 @@ def update(module: Any, client: Any, instance: dict[str, Any]) -> dict[str, Any]
                 ApplyImmediately=params["apply_immediately"],
                 **modifications,
             )
-    arn = instance["DBInstanceArn"]
-    if tags_to_set:
-        client.add_tags_to_resource(aws_retry=True, ResourceName=arn, Tags=ansible_dict_to_boto3_tag_list(tags_to_set))
-    if tags_to_unset:
-        client.remove_tags_from_resource(aws_retry=True, ResourceName=arn, TagKeys=tags_to_unset)
+    RDS.apply(client, instance["DBInstanceArn"], tags_to_set, tags_to_unset)
     if params["wait"] and modifications:
         instance = wait_available(module, client, identifier)
     else:
@@ -678,6 +655,13 @@ def ensure_absent(module: Any, client: Any, instance: dict[str, Any] | None) -> 
     return outcome(True, None, modifications, final_db_snapshot_identifier=snapshot)
 
 
+def run(module: Any, client: Any) -> dict[str, Any]:
+    instance = describe(client, module.params["db_instance_identifier"])
+    if module.params["state"] == "absent":
+        return ensure_absent(module, client, instance)
+    return ensure_present(module, client, instance)
+
+
 def main() -> None:
     argument_spec = dict(
         state=dict(default="present", choices=["present", "absent"]),
@@ -719,16 +703,7 @@ def main() -> None:
     params = module.params
     if params["state"] == "absent" and not params["skip_final_snapshot"] and not params["final_db_snapshot_identifier"]:
         module.fail_json(msg="state=absent needs final_db_snapshot_identifier, or skip_final_snapshot=true")
-    client = module.client("rds", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        instance = describe(client, params["db_instance_identifier"])
-        if params["state"] == "absent":
-            result = ensure_absent(module, client, instance)
-        else:
-            result = ensure_present(module, client, instance)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg=f"Could not manage DB instance {params['db_instance_identifier']}")
-    module.exit_json(**result)
+    run_module(module, "rds", run, f"Could not manage DB instance {params['db_instance_identifier']}")
 
 
 if __name__ == "__main__":

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from unittest import mock
 from unittest.mock import MagicMock
 
 import pytest
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from botocore.exceptions import ClientError
 
 
 class ModuleExit(Exception):
@@ -18,10 +23,10 @@ class ModuleExit(Exception):
 
 
 class FakeModule:
-    def __init__(self, params: dict[str, Any], check_mode: bool = False):
+    def __init__(self, params: dict[str, Any], check_mode: bool = False, diff: bool = False):
         self.params = params
         self.check_mode = check_mode
-        self._diff = False
+        self._diff = diff
 
     def exit_json(self, **result: Any) -> None:
         raise ModuleExit(result)
@@ -51,3 +56,43 @@ def run(function, *args) -> ModuleExit:
     with pytest.raises(ModuleExit) as caught:
         function(*args)
     return caught.value
+
+
+def client_error(code: str, operation: str, message: str = "") -> ClientError:
+    """The ClientError botocore raises when AWS answers ``operation`` with error ``code``."""
+    return ClientError({"Error": {"Code": code, "Message": message or code}}, operation)
+
+
+class ElastiCacheTags:
+    """ElastiCache's tag calls for a stub client, over its ``tags`` dict; writes go into its ``calls``."""
+
+    tags: dict[str, str]
+    calls: list[tuple[str, dict[str, Any]]]
+
+    def list_tags_for_resource(self, ResourceName: str, aws_retry: bool = False):
+        return {"TagList": [{"Key": k, "Value": v} for k, v in self.tags.items()]}
+
+    def add_tags_to_resource(self, ResourceName: str, Tags: list, aws_retry: bool = False):
+        self.calls.append(("add_tags_to_resource", {"Tags": Tags}))
+        self.tags.update({t["Key"]: t["Value"] for t in Tags})
+
+    def remove_tags_from_resource(self, ResourceName: str, TagKeys: list, aws_retry: bool = False):
+        self.calls.append(("remove_tags_from_resource", {"TagKeys": TagKeys}))
+        for key in TagKeys:
+            self.tags.pop(key)
+
+
+@pytest.fixture
+def run_main(capsys):
+    """main() of a module as Ansible runs it, with a stub client: module args in, one JSON document out."""
+
+    def run_main(module: Any, args: dict[str, Any], client: Any) -> dict[str, Any]:
+        with (
+            patch_module_args({"region": "us-east-1", **args}),
+            mock.patch.object(AnsibleAWSModule, "client", return_value=client),
+            pytest.raises(SystemExit),
+        ):
+            module.main()
+        return json.loads(capsys.readouterr().out)
+
+    return run_main

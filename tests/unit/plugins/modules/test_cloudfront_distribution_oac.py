@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 from unittest import mock
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.appstack.cloud.plugins.modules import cloudfront_distribution_oac as mod
+
+from tests.unit.conftest import FakeModule
 
 COMMENT = "starttech-test-cdn"
 BUCKET = "starttech-test-cdn-123456789012.s3.us-east-1.amazonaws.com"
@@ -205,20 +204,6 @@ class StubCloudFront:
             self.tags[Resource].pop(key)
 
 
-class Failed(Exception):
-    pass
-
-
-class FakeModule:
-    def __init__(self, params: dict[str, Any], check_mode: bool = False, diff: bool = False):
-        self.params = params
-        self.check_mode = check_mode
-        self._diff = diff
-
-    def fail_json(self, **kwargs: Any) -> None:
-        raise Failed(kwargs["msg"])
-
-
 TAGS = {"Project": "starttech", "Component": "cdn"}
 
 
@@ -351,12 +336,12 @@ def test_create_without_tags():
 
 def test_two_distributions_with_the_comment_fail():
     client = StubCloudFront({"E1": as_aws_returns(params()), "E2": as_aws_returns(params())})
-    with pytest.raises(Failed, match="more than one distribution"):
+    with pytest.raises(mod.ModuleError, match="more than one distribution"):
         mod.run(FakeModule(params()), client)
 
 
 def test_aliases_need_a_certificate():
-    with pytest.raises(Failed, match="acm_certificate_arn"):
+    with pytest.raises(mod.ModuleError, match="acm_certificate_arn"):
         mod.run(FakeModule(params(aliases=["a.example.com"])), StubCloudFront())
 
 
@@ -400,16 +385,6 @@ def test_contains(want, have, expected):
     assert mod.contains(want, have) is expected
 
 
-def run_main(args: dict[str, Any], client: StubCloudFront, capsys) -> dict[str, Any]:
-    with (
-        patch_module_args({"region": "us-east-1", **args}),
-        mock.patch.object(AnsibleAWSModule, "client", return_value=client),
-        pytest.raises(SystemExit),
-    ):
-        mod.main()
-    return json.loads(capsys.readouterr().out)
-
-
 @pytest.mark.parametrize(
     ("args", "stored", "changed", "failed"),
     [
@@ -418,8 +393,8 @@ def run_main(args: dict[str, Any], client: StubCloudFront, capsys) -> dict[str, 
         pytest.param({"origin_domain_name": BUCKET}, {}, False, True, id="present-needs-the-oac"),
     ],
 )
-def test_main(args, stored, changed, failed, capsys):
-    result = run_main({"comment": COMMENT, **args}, StubCloudFront(stored), capsys)
+def test_main(args, stored, changed, failed, run_main):
+    result = run_main(mod, {"comment": COMMENT, **args}, StubCloudFront(stored))
 
     assert result.get("failed", False) is failed
     if not failed:

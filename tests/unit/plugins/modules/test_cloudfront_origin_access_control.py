@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from unittest import mock
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.appstack.cloud.plugins.modules import cloudfront_origin_access_control as mod
-from botocore.exceptions import ClientError
+
+from tests.unit.conftest import FakeModule, client_error
 
 NAME = "starttech-test-cdn"
 
@@ -90,13 +88,6 @@ class StubCloudFront:
         return {}
 
 
-class FakeModule:
-    def __init__(self, params: dict[str, Any], check_mode: bool = False, diff: bool = False):
-        self.params = params
-        self.check_mode = check_mode
-        self._diff = diff
-
-
 OTHERS = {"E8": config(Name="other-a"), "E9": config(Name="other-b")}
 
 
@@ -157,22 +148,13 @@ def test_diff(stored, wanted, before, after):
 
 def test_delete_race_is_not_a_change():
     client = StubCloudFront({"E1": config()})
-    error = {"Error": {"Code": "NoSuchOriginAccessControl", "Message": "gone"}}
-    client.delete_origin_access_control = mock.Mock(side_effect=ClientError(error, "DeleteOriginAccessControl"))
+    client.delete_origin_access_control = mock.Mock(
+        side_effect=client_error("NoSuchOriginAccessControl", "DeleteOriginAccessControl", "gone")
+    )
 
     result = mod.run(FakeModule(params(state="absent")), client)
 
     assert result["changed"] is False
-
-
-def run_main(args: dict[str, Any], client: StubCloudFront, capsys) -> dict[str, Any]:
-    with (
-        patch_module_args({"region": "us-east-1", **args}),
-        mock.patch.object(AnsibleAWSModule, "client", return_value=client),
-        pytest.raises(SystemExit),
-    ):
-        mod.main()
-    return json.loads(capsys.readouterr().out)
 
 
 @pytest.mark.parametrize(
@@ -184,19 +166,20 @@ def run_main(args: dict[str, Any], client: StubCloudFront, capsys) -> dict[str, 
         pytest.param({"state": "absent"}, {"E1": config()}, True, id="delete"),
     ],
 )
-def test_main(args, stored, changed, capsys):
-    result = run_main({"name": NAME, **args}, StubCloudFront(stored), capsys)
+def test_main(args, stored, changed, run_main):
+    result = run_main(mod, {"name": NAME, **args}, StubCloudFront(stored))
 
     assert result.get("failed", False) is False
     assert result["changed"] is changed
 
 
-def test_main_explains_an_origin_access_control_in_use(capsys):
+def test_main_explains_an_origin_access_control_in_use(run_main):
     client = StubCloudFront({"E1": config()})
-    error = {"Error": {"Code": "OriginAccessControlInUse", "Message": "in use"}}
-    client.delete_origin_access_control = mock.Mock(side_effect=ClientError(error, "DeleteOriginAccessControl"))
+    client.delete_origin_access_control = mock.Mock(
+        side_effect=client_error("OriginAccessControlInUse", "DeleteOriginAccessControl", "in use")
+    )
 
-    result = run_main({"name": NAME, "state": "absent"}, client, capsys)
+    result = run_main(mod, {"name": NAME, "state": "absent"}, client)
 
     assert result["failed"] is True
     assert "still used by a distribution" in result["msg"]

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import copy
 import datetime
-import json
 from typing import Any
 from unittest import mock
 
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.appstack.cloud.plugins.modules import cloudfront_response_headers_policy as mod
-from botocore.exceptions import ClientError
+
+from tests.unit.conftest import FakeModule, client_error
 
 NAME = "starttech-test-cdn-security-headers"
 # What the aws_cdn role asks for (roles/aws_cdn/vars/main.yml), as a task passes it.
@@ -146,13 +144,6 @@ class StubCloudFront:
         assert IfMatch == self.stored[Id][1], "delete must send the current ETag"
         del self.stored[Id]
         return {}
-
-
-class FakeModule:
-    def __init__(self, params: dict[str, Any], check_mode: bool = False, diff: bool = False):
-        self.params = params
-        self.check_mode = check_mode
-        self._diff = diff
 
 
 # SECURITY without the optional booleans that are false: not sent, AWS holds them as false.
@@ -331,22 +322,13 @@ def test_diff(policies, wanted, before, after):
 
 def test_delete_race_is_not_a_change():
     client = StubCloudFront({"P1": stored()})
-    error = {"Error": {"Code": "NoSuchResponseHeadersPolicy", "Message": "gone"}}
-    client.delete_response_headers_policy = mock.Mock(side_effect=ClientError(error, "DeleteResponseHeadersPolicy"))
+    client.delete_response_headers_policy = mock.Mock(
+        side_effect=client_error("NoSuchResponseHeadersPolicy", "DeleteResponseHeadersPolicy", "gone")
+    )
 
     result = mod.run(FakeModule(params(state="absent")), client)
 
     assert result["changed"] is False
-
-
-def run_main(args: dict[str, Any], client: StubCloudFront, capsys) -> dict[str, Any]:
-    with (
-        patch_module_args({"region": "us-east-1", **args}),
-        mock.patch.object(AnsibleAWSModule, "client", return_value=client),
-        pytest.raises(SystemExit),
-    ):
-        mod.main()
-    return json.loads(capsys.readouterr().out)
 
 
 @pytest.mark.parametrize(
@@ -359,10 +341,10 @@ def run_main(args: dict[str, Any], client: StubCloudFront, capsys) -> dict[str, 
         pytest.param({"state": "absent"}, {"P1": stored()}, True, id="delete"),
     ],
 )
-def test_main(args, policies, changed, capsys):
+def test_main(args, policies, changed, run_main):
     task = {"name": NAME, "comment": "Security headers", "security_headers_config": SECURITY, **args}
 
-    result = run_main(task, StubCloudFront(policies), capsys)
+    result = run_main(mod, task, StubCloudFront(policies))
 
     assert result.get("failed", False) is False, result
     assert result["changed"] is changed
@@ -379,21 +361,22 @@ def test_main(args, policies, changed, capsys):
         pytest.param({"content_type_options": {}}, id="missing-override"),
     ],
 )
-def test_main_rejects_a_bad_config(security, capsys):
+def test_main_rejects_a_bad_config(security, run_main):
     client = StubCloudFront()
 
-    result = run_main({"name": NAME, "security_headers_config": security}, client, capsys)
+    result = run_main(mod, {"name": NAME, "security_headers_config": security}, client)
 
     assert result["failed"] is True
     assert client.calls == []
 
 
-def test_main_explains_a_policy_in_use(capsys):
+def test_main_explains_a_policy_in_use(run_main):
     client = StubCloudFront({"P1": stored()})
-    error = {"Error": {"Code": "ResponseHeadersPolicyInUse", "Message": "in use"}}
-    client.delete_response_headers_policy = mock.Mock(side_effect=ClientError(error, "DeleteResponseHeadersPolicy"))
+    client.delete_response_headers_policy = mock.Mock(
+        side_effect=client_error("ResponseHeadersPolicyInUse", "DeleteResponseHeadersPolicy", "in use")
+    )
 
-    result = run_main({"name": NAME, "state": "absent"}, client, capsys)
+    result = run_main(mod, {"name": NAME, "state": "absent"}, client)
 
     assert result["failed"] is True
     assert "still used by a distribution" in result["msg"]

@@ -7,10 +7,11 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.appstack.cloud.plugins.modules import cloudwatch_dashboard as mod
 from botocore.exceptions import ClientError
+
+from tests.unit import conftest
+from tests.unit.conftest import client_error
 
 NAME = "starttech-test"
 ARN = f"arn:aws:cloudwatch::123456789012:dashboard/{NAME}"
@@ -34,8 +35,7 @@ OTHER_BODY = {"widgets": [{**BODY["widgets"][0], "width": 24}]}
 
 
 def not_found(operation: str) -> ClientError:
-    error = {"Error": {"Code": "ResourceNotFound", "Message": "Dashboard does not exist"}}
-    return ClientError(error, operation)
+    return conftest.client_error("ResourceNotFound", operation, "Dashboard does not exist")
 
 
 class StubCloudWatch:
@@ -71,20 +71,11 @@ class StubCloudWatch:
         return {}
 
 
-class Failed(Exception):
-    pass
-
-
-class FakeModule:
-    """What run() uses of AnsibleAWSModule."""
+class FakeModule(conftest.FakeModule):
+    """The shared fake, with the defaults of the options run() reads."""
 
     def __init__(self, params: dict[str, Any], check_mode: bool = False, diff: bool = False):
-        self.params = {"state": "present", "dashboard_body": None, **params}
-        self.check_mode = check_mode
-        self._diff = diff
-
-    def fail_json(self, **kwargs: Any) -> None:
-        raise Failed(kwargs["msg"])
+        super().__init__({"state": "present", "dashboard_body": None, **params}, check_mode, diff)
 
 
 # The stored body as another writer (the console, a previous run) may have left it.
@@ -171,7 +162,7 @@ def test_diff(stored, state, before, after):
 )
 def test_invalid_body_fails_before_any_call(body):
     client = StubCloudWatch()
-    with pytest.raises(Failed, match="not a JSON object"):
+    with pytest.raises(mod.ModuleError, match="not a JSON object"):
         mod.run(FakeModule({"name": NAME, "dashboard_body": body}), client)
     assert client.calls == []
 
@@ -196,17 +187,6 @@ def test_validation_messages_are_returned_in_snake_case():
     ]
 
 
-def run_main(args: dict[str, Any], client: StubCloudWatch, capsys) -> dict[str, Any]:
-    """main() as Ansible runs it: module args in, one JSON document out."""
-    with (
-        patch_module_args({"region": "us-east-1", **args}),
-        mock.patch.object(AnsibleAWSModule, "client", return_value=client),
-        pytest.raises(SystemExit),
-    ):
-        mod.main()
-    return json.loads(capsys.readouterr().out)
-
-
 @pytest.mark.parametrize(
     ("args", "stored", "changed", "failed"),
     [
@@ -217,10 +197,10 @@ def run_main(args: dict[str, Any], client: StubCloudWatch, capsys) -> dict[str, 
         pytest.param({}, {}, False, True, id="present-needs-a-body"),
     ],
 )
-def test_main(args, stored, changed, failed, capsys):
+def test_main(args, stored, changed, failed, run_main):
     client = StubCloudWatch(stored)
 
-    result = run_main({"name": NAME, **args}, client, capsys)
+    result = run_main(mod, {"name": NAME, **args}, client)
 
     assert result.get("failed", False) is failed
     if failed:
@@ -232,12 +212,13 @@ def test_main(args, stored, changed, failed, capsys):
         assert ("put_dashboard" in client.calls) is (changed and not check_mode and "state" not in args)
 
 
-def test_main_reports_api_errors(capsys):
+def test_main_reports_api_errors(run_main):
     client = StubCloudWatch()
-    error = {"Error": {"Code": "InvalidParameterInput", "Message": "The field DashboardBody..."}}
-    client.put_dashboard = mock.Mock(side_effect=ClientError(error, "PutDashboard"))
+    client.put_dashboard = mock.Mock(
+        side_effect=client_error("InvalidParameterInput", "PutDashboard", "The field DashboardBody...")
+    )
 
-    result = run_main({"name": NAME, "dashboard_body": BODY}, client, capsys)
+    result = run_main(mod, {"name": NAME, "dashboard_body": BODY}, client)
 
     assert result["failed"] is True
     assert "Could not manage dashboard" in result["msg"]

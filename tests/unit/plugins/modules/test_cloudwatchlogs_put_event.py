@@ -4,9 +4,8 @@ import json
 
 import pytest
 from ansible_collections.appstack.cloud.plugins.modules import cloudwatchlogs_put_event as mod
-from botocore.exceptions import ClientError
 
-from tests.unit.conftest import FakeModule, run
+from tests.unit.conftest import FakeModule, client_error, run
 
 NOW_MS = 1_800_000_000_000
 
@@ -67,8 +66,8 @@ def test_missing_stream_without_create_fails(client):
 
 
 def test_missing_group_fails(client):
-    client.describe_log_streams.side_effect = ClientError(
-        {"Error": {"Code": "ResourceNotFoundException", "Message": "no group"}}, "DescribeLogStreams"
+    client.describe_log_streams.side_effect = client_error(
+        "ResourceNotFoundException", "DescribeLogStreams", "no group"
     )
     result = run(mod.put_event, FakeModule(params()), client, NOW_MS)
     assert result.failed and "/web/prod/deploys does not exist" in result.result["msg"]
@@ -86,9 +85,7 @@ def test_check_mode_writes_nothing(client, existing, created):
 
 def test_stream_created_concurrently_is_fine(client):
     streams(client)
-    client.create_log_stream.side_effect = ClientError(
-        {"Error": {"Code": "ResourceAlreadyExistsException", "Message": "exists"}}, "CreateLogStream"
-    )
+    client.create_log_stream.side_effect = client_error("ResourceAlreadyExistsException", "CreateLogStream", "exists")
     result = run(mod.put_event, FakeModule(params()), client, NOW_MS)
     assert not result.failed and result.result["stream_created"] is False
     client.put_log_events.assert_called_once()

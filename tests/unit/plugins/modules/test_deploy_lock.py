@@ -4,9 +4,8 @@ import json
 
 import pytest
 from ansible_collections.appstack.cloud.plugins.modules import deploy_lock as mod
-from botocore.exceptions import ClientError
 
-from tests.unit.conftest import FakeModule, run
+from tests.unit.conftest import FakeModule, client_error, run
 
 NAME = "/web/prod/deploy-lock"
 NOW = 1_800_000_000.0
@@ -26,10 +25,6 @@ def params(**overrides):
     return base
 
 
-def error(code, operation):
-    return ClientError({"Error": {"Code": code, "Message": code}}, operation)
-
-
 def held(deploy_id="theirs", age=10, holder="bob@ci"):
     value = mod.lock_value(deploy_id, holder, "v9", NOW - age)
     return {"Parameter": {"Name": NAME, "Value": json.dumps(value)}}
@@ -37,7 +32,7 @@ def held(deploy_id="theirs", age=10, holder="bob@ci"):
 
 def stub_reads(client, *answers):
     """Successive GetParameter answers: a dict, or None for ParameterNotFound."""
-    effects = [a if a is not None else error("ParameterNotFound", "GetParameter") for a in answers]
+    effects = [a if a is not None else client_error("ParameterNotFound", "GetParameter") for a in answers]
     client.get_parameter.side_effect = effects
 
 
@@ -95,7 +90,7 @@ def test_stale_takeover_lost_to_another_deploy_fails(client):
 def test_race_on_create(client, winner, failed):
     """Another deploy created it between read and write; or botocore retried our own create."""
     stub_reads(client, None, held(winner, age=0))
-    client.put_parameter.side_effect = error("ParameterAlreadyExists", "PutParameter")
+    client.put_parameter.side_effect = client_error("ParameterAlreadyExists", "PutParameter")
     result = run(mod.acquire, FakeModule(params()), client, NOW)
     assert result.failed is failed
 

@@ -2,9 +2,8 @@
 
 import pytest
 from ansible_collections.appstack.cloud.plugins.modules import ecr_tag as mod
-from botocore.exceptions import ClientError
 
-from tests.unit.conftest import FakeModule, run
+from tests.unit.conftest import FakeModule, client_error, run
 
 ARN = "arn:aws:ecr:us-east-1:123456789012:repository/web-prod-backend"
 URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/web-prod-backend"
@@ -22,25 +21,11 @@ def stub(client, tags=None, exists=True):
             "repositories": [{"repositoryArn": ARN, "repositoryUri": URI, "repositoryName": "web-prod-backend"}]
         }
     else:
-        client.describe_repositories.side_effect = ClientError(
-            {"Error": {"Code": "RepositoryNotFoundException", "Message": "none"}}, "DescribeRepositories"
+        client.describe_repositories.side_effect = client_error(
+            "RepositoryNotFoundException", "DescribeRepositories", "none"
         )
     client.list_tags_for_resource.return_value = {"tags": [{"Key": k, "Value": v} for k, v in (tags or {}).items()]}
     return client
-
-
-@pytest.mark.parametrize(
-    ("current", "wanted", "purge", "to_set", "to_remove"),
-    [
-        ({}, {"Project": "web"}, True, {"Project": "web"}, []),
-        ({"Project": "web"}, {"Project": "web"}, True, {}, []),
-        ({"Project": "old"}, {"Project": "web"}, True, {"Project": "web"}, []),
-        ({"Project": "web", "Owner": "x"}, {"Project": "web"}, True, {}, ["Owner"]),
-        ({"Project": "web", "Owner": "x"}, {"Project": "web"}, False, {}, []),
-    ],
-)
-def test_plan(current, wanted, purge, to_set, to_remove):
-    assert mod.plan(current, wanted, purge) == (to_set, to_remove)
 
 
 @pytest.mark.parametrize(

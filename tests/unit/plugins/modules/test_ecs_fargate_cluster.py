@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from unittest import mock
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.appstack.cloud.plugins.modules import ecs_fargate_cluster as mod
-from botocore.exceptions import ClientError
+
+from tests.unit.conftest import FakeModule, client_error
 
 NAME = "civstart-test-cluster"
 ARN = f"arn:aws:ecs:us-east-1:123456789012:cluster/{NAME}"
@@ -69,12 +67,6 @@ class StubEcs:
         self.calls.append(("delete", cluster))
         self.cluster["status"] = "INACTIVE"
         return {}
-
-
-class FakeModule:
-    def __init__(self, params: dict[str, Any], check_mode: bool = False):
-        self.params = params
-        self.check_mode = check_mode
 
 
 def params(**overrides: Any) -> dict[str, Any]:
@@ -142,31 +134,22 @@ def test_missing_setting_counts_as_disabled():
     assert mod.insights({"settings": []}) == "disabled"
 
 
-def run_main(args: dict[str, Any], client: Any, capsys) -> dict[str, Any]:
-    with (
-        patch_module_args({"region": "us-east-1", **args}),
-        mock.patch.object(AnsibleAWSModule, "client", return_value=client),
-        pytest.raises(SystemExit),
-    ):
-        mod.main()
-    return json.loads(capsys.readouterr().out)
-
-
-def test_main_creates(capsys):
+def test_main_creates(run_main):
     stub = StubEcs()
 
-    result = run_main({"name": NAME, "tags": TAGS}, stub, capsys)
+    result = run_main(mod, {"name": NAME, "tags": TAGS}, stub)
 
     assert result["changed"] is True
     assert result["cluster"]["status"] == "ACTIVE"
 
 
-def test_main_reports_aws_errors(capsys):
+def test_main_reports_aws_errors(run_main):
     stub = StubEcs("enabled", TAGS)
-    error = {"Error": {"Code": "ClusterContainsServicesException", "Message": "has services"}}
-    stub.delete_cluster = mock.Mock(side_effect=ClientError(error, "DeleteCluster"))
+    stub.delete_cluster = mock.Mock(
+        side_effect=client_error("ClusterContainsServicesException", "DeleteCluster", "has services")
+    )
 
-    result = run_main({"name": NAME, "state": "absent"}, stub, capsys)
+    result = run_main(mod, {"name": NAME, "state": "absent"}, stub)
 
     assert result["failed"] is True
     assert NAME in result["msg"]

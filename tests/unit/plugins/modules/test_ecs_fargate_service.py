@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 from unittest import mock
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.appstack.cloud.plugins.modules import ecs_fargate_service as mod
+
+from tests.unit.conftest import FakeModule
 
 CLUSTER = "civstart-test-cluster"
 NAME = "civstart-test-api"
@@ -131,13 +130,6 @@ class StubEcs:
     def untag_resource(self, resourceArn: str, tagKeys: list[str], aws_retry: bool = False) -> dict:
         self.calls.append(("untag", tagKeys))
         return {}
-
-
-class FakeModule:
-    def __init__(self, params: dict[str, Any], check_mode: bool = False, diff: bool = False):
-        self.params = params
-        self.check_mode = check_mode
-        self._diff = diff
 
 
 def steady(td: str, did: str = "ecs-svc/new") -> dict[str, Any]:
@@ -313,21 +305,12 @@ def test_diff_shows_the_changed_setting():
     assert result["diff"]["after"]["maximumPercent"] == 150
 
 
-def run_main(args: dict[str, Any], client: Any, capsys) -> dict[str, Any]:
-    with (
-        patch_module_args({"region": "us-east-1", **args}),
-        mock.patch.object(AnsibleAWSModule, "client", return_value=client),
-        pytest.raises(SystemExit),
-    ):
-        mod.main()
-    return json.loads(capsys.readouterr().out)
-
-
-def test_main_reports_a_rollback(capsys):
+def test_main_reports_a_rollback(run_main):
     client = StubEcs(steady(TD + "2", "ecs-svc/old"))
     client.script = [steady(TD + "2", "ecs-svc/old"), rolling_back(TD + "3", TD + "2"), steady(TD + "2", "ecs-svc/rb")]
 
     result = run_main(
+        mod,
         {
             "name": NAME,
             "cluster": CLUSTER,
@@ -336,7 +319,6 @@ def test_main_reports_a_rollback(capsys):
             "wait_interval": 0,
         },
         client,
-        capsys,
     )
 
     assert result["failed"] is True

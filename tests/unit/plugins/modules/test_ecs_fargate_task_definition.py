@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
-from unittest import mock
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.appstack.cloud.plugins.modules import ecs_fargate_task_definition as mod
+
+from tests.unit.conftest import FakeModule
 
 FAMILY = "civstart-test-api"
 PREFIX = "arn:aws:ecs:us-east-1:123456789012:task-definition/"
@@ -121,12 +119,6 @@ class StubEcs:
         self.calls.append(("untag", resourceArn))
         self.tags[resourceArn] = [t for t in self.tags[resourceArn] if t["key"] not in tagKeys]
         return {}
-
-
-class FakeModule:
-    def __init__(self, params: dict[str, Any], check_mode: bool = False):
-        self.params = params
-        self.check_mode = check_mode
 
 
 def params(**overrides: Any) -> dict[str, Any]:
@@ -271,7 +263,7 @@ def test_deploy_from_base_refuses(overrides, message):
     wanted = params(containers=[], base=f"{PREFIX}{FAMILY}:1", image_tags={"api": "v2"})
     wanted.update(overrides)
 
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(mod.ModuleError, match=message):
         mod.run(FakeModule(wanted), client)
     assert client.calls == []
 
@@ -310,29 +302,19 @@ def test_absent_without_revisions():
     assert client.calls == []
 
 
-def run_main(args: dict[str, Any], client: Any, capsys) -> dict[str, Any]:
-    with (
-        patch_module_args({"region": "us-east-1", **args}),
-        mock.patch.object(AnsibleAWSModule, "client", return_value=client),
-        pytest.raises(SystemExit),
-    ):
-        mod.main()
-    return json.loads(capsys.readouterr().out)
-
-
-def test_main_registers_then_no_op(capsys):
+def test_main_registers_then_no_op(run_main):
     client = StubEcs()
     args = {"family": FAMILY, "containers": [container()], "cpu": "256", "memory": "512", "volumes": [{"name": "tmp"}]}
 
-    first = run_main(args, client, capsys)
-    second = run_main(args, client, capsys)
+    first = run_main(mod, args, client)
+    second = run_main(mod, args, client)
 
     assert (first["changed"], second["changed"]) == (True, False)
     assert first["task_definition_arn"] == second["task_definition_arn"]
 
 
-def test_main_needs_containers_without_base(capsys):
-    result = run_main({"family": FAMILY, "cpu": "256", "memory": "512"}, StubEcs(), capsys)
+def test_main_needs_containers_without_base(run_main):
+    result = run_main(mod, {"family": FAMILY, "cpu": "256", "memory": "512"}, StubEcs())
 
     assert result["failed"] is True
     assert "needs containers" in result["msg"]

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
-from unittest import mock
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.appstack.cloud.plugins.modules import ecs_service_autoscaling as mod
+
+from tests.unit.conftest import FakeModule
 
 RID = "service/civstart-test-cluster/civstart-test-api"
 
@@ -105,12 +103,6 @@ class StubScaling:
         return {}
 
 
-class FakeModule:
-    def __init__(self, params: dict[str, Any], check_mode: bool = False):
-        self.params = params
-        self.check_mode = check_mode
-
-
 @pytest.mark.parametrize(
     ("stub", "wanted", "check_mode", "changed", "calls"),
     [
@@ -202,26 +194,16 @@ def test_aws_leaving_out_disable_scale_in_is_not_a_change():
     assert mod.run(FakeModule(params()), stub)["changed"] is False
 
 
-def run_main(args: dict[str, Any], client: Any, capsys) -> dict[str, Any]:
-    with (
-        patch_module_args({"region": "us-east-1", **args}),
-        mock.patch.object(AnsibleAWSModule, "client", return_value=client),
-        pytest.raises(SystemExit),
-    ):
-        mod.main()
-    return json.loads(capsys.readouterr().out)
-
-
-def test_main_refuses_min_above_max(capsys):
+def test_main_refuses_min_above_max(run_main):
     stub = StubScaling()
 
-    result = run_main({"cluster": "c", "service": "s", "min_capacity": 5, "max_capacity": 2}, stub, capsys)
+    result = run_main(mod, {"cluster": "c", "service": "s", "min_capacity": 5, "max_capacity": 2}, stub)
 
     assert result["failed"] is True
     assert stub.calls == []
 
 
-def test_main_fills_policy_defaults(capsys):
+def test_main_fills_policy_defaults(run_main):
     stub = StubScaling()
     args = {
         "cluster": "civstart-test-cluster",
@@ -229,7 +211,7 @@ def test_main_fills_policy_defaults(capsys):
         "policies": [{"name": "api-cpu", "metric": "cpu", "target_value": 60}],
     }
 
-    result = run_main(args, stub, capsys)
+    result = run_main(mod, args, stub)
 
     assert result["changed"] is True
     stored = stub.policies["api-cpu"]["TargetTrackingScalingPolicyConfiguration"]

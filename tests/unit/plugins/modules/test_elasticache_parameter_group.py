@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
-from unittest import mock
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.appstack.cloud.plugins.modules import elasticache_parameter_group as mod
-from botocore.exceptions import ClientError
+
+from tests.unit.conftest import ElastiCacheTags, client_error
 
 NAME = "civstart-test-redis"
 ARN = f"arn:aws:elasticache:us-east-1:123456789012:parametergroup:{NAME}"
@@ -24,7 +21,7 @@ DEFAULTS = {
 DEFAULTS.update({f"extra-{i:02d}": ("0", True) for i in range(30)})
 
 
-class StubElastiCache:
+class StubElastiCache(ElastiCacheTags):
     """Parameter group calls over one stored group; DescribeCacheParameters pages by 25."""
 
     def __init__(self, exists: bool = True, values: dict[str, str] | None = None, tags=None, family="redis7"):
@@ -39,7 +36,7 @@ class StubElastiCache:
 
     def describe_cache_parameter_groups(self, CacheParameterGroupName: str, aws_retry: bool = False):
         if not self.exists:
-            raise ClientError({"Error": {"Code": "CacheParameterGroupNotFound"}}, "DescribeCacheParameterGroups")
+            raise client_error("CacheParameterGroupNotFound", "DescribeCacheParameterGroups")
         return {
             "CacheParameterGroups": [
                 {
@@ -88,18 +85,6 @@ class StubElastiCache:
     def delete_cache_parameter_group(self, CacheParameterGroupName: str, aws_retry: bool = False):
         self.calls.append(("delete_cache_parameter_group", {}))
         self.exists = False
-
-    def list_tags_for_resource(self, ResourceName: str, aws_retry: bool = False):
-        return {"TagList": [{"Key": k, "Value": v} for k, v in self.tags.items()]}
-
-    def add_tags_to_resource(self, ResourceName: str, Tags: list, aws_retry: bool = False):
-        self.calls.append(("add_tags_to_resource", {"Tags": Tags}))
-        self.tags.update({t["Key"]: t["Value"] for t in Tags})
-
-    def remove_tags_from_resource(self, ResourceName: str, TagKeys: list, aws_retry: bool = False):
-        self.calls.append(("remove_tags_from_resource", {"TagKeys": TagKeys}))
-        for key in TagKeys:
-            self.tags.pop(key)
 
 
 WRITES = {
@@ -270,15 +255,10 @@ def test_absent(exists, check_mode, changed, deleted):
         pytest.param({"parameters": {"nope": 1}}, True, False, True, id="unknown-parameter"),
     ],
 )
-def test_main(args, exists, changed, failed, capsys):
+def test_main(args, exists, changed, failed, run_main):
     client = StubElastiCache(exists=exists)
-    with (
-        patch_module_args({"region": "us-east-1", "name": NAME.upper(), "family": "redis7", **args}),
-        mock.patch.object(AnsibleAWSModule, "client", return_value=client),
-        pytest.raises(SystemExit),
-    ):
-        mod.main()
-    output = json.loads(capsys.readouterr().out)
+
+    output = run_main(mod, {"name": NAME.upper(), "family": "redis7", **args}, client)
 
     assert output.get("failed", False) is failed
     if not failed:

@@ -8,10 +8,9 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.appstack.cloud.plugins.modules import elasticache_replication_group as mod
-from botocore.exceptions import ClientError
+
+from tests.unit.conftest import ElastiCacheTags, client_error
 
 GROUP_ID = "civstart-test-redis"
 ARN = f"arn:aws:elasticache:us-east-1:123456789012:replicationgroup:{GROUP_ID}"
@@ -19,11 +18,7 @@ TOKEN = "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6"
 DOMAIN = f"{GROUP_ID}.abc123.use1.cache.amazonaws.com"
 
 
-def error(code: str, operation: str) -> ClientError:
-    return ClientError({"Error": {"Code": code, "Message": code}}, operation)
-
-
-class StubElastiCache:
+class StubElastiCache(ElastiCacheTags):
     """The replication group calls over one stored group (as AWS returns it) and its primary.
 
     ``statuses``: the statuses the group reports on its next describes (then ``available``);
@@ -48,11 +43,11 @@ class StubElastiCache:
     def describe_replication_groups(self, ReplicationGroupId: str, aws_retry: bool = False):
         self.calls.append(("describe_replication_groups", {}))
         if self.group is None or self.group["ReplicationGroupId"] != ReplicationGroupId:
-            raise error("ReplicationGroupNotFoundFault", "DescribeReplicationGroups")
+            raise client_error("ReplicationGroupNotFoundFault", "DescribeReplicationGroups")
         if self.group["Status"] == "deleting":
             if self.deleted_after <= 0:
                 self.group = None
-                raise error("ReplicationGroupNotFoundFault", "DescribeReplicationGroups")
+                raise client_error("ReplicationGroupNotFoundFault", "DescribeReplicationGroups")
             self.deleted_after -= 1
         elif self.statuses:
             self.group["Status"] = self.statuses.pop(0)
@@ -63,11 +58,8 @@ class StubElastiCache:
     def describe_cache_clusters(self, CacheClusterId: str, aws_retry: bool = False):
         self.calls.append(("describe_cache_clusters", {"CacheClusterId": CacheClusterId}))
         if self.primary is None or self.primary["CacheClusterId"] != CacheClusterId:
-            raise error("CacheClusterNotFound", "DescribeCacheClusters")
+            raise client_error("CacheClusterNotFound", "DescribeCacheClusters")
         return {"CacheClusters": [copy.deepcopy(self.primary)]}
-
-    def list_tags_for_resource(self, ResourceName: str, aws_retry: bool = False):
-        return {"TagList": [{"Key": k, "Value": v} for k, v in self.tags.items()]}
 
     # -- writes
     def create_replication_group(self, aws_retry: bool = False, **kwargs: Any):
@@ -117,15 +109,6 @@ class StubElastiCache:
         assert self.group["Status"] == "available", "AWS deletes available groups only"
         self.group["Status"] = "deleting"
         return {"ReplicationGroup": copy.deepcopy(self.group)}
-
-    def add_tags_to_resource(self, ResourceName: str, Tags: list, aws_retry: bool = False):
-        self.calls.append(("add_tags_to_resource", {"Tags": Tags}))
-        self.tags.update({t["Key"]: t["Value"] for t in Tags})
-
-    def remove_tags_from_resource(self, ResourceName: str, TagKeys: list, aws_retry: bool = False):
-        self.calls.append(("remove_tags_from_resource", {"TagKeys": TagKeys}))
-        for key in TagKeys:
-            self.tags.pop(key, None)
 
 
 def make_group(
@@ -618,16 +601,11 @@ def test_result_has_endpoints_tags_and_a_diff():
     }
 
 
-def run_main(args: dict[str, Any], client: StubElastiCache, capsys) -> dict[str, Any]:
-    """main() as Ansible runs it: module args in, one JSON document out."""
-    with (
-        patch_module_args({"region": "us-east-1", **args}),
-        mock.patch.object(AnsibleAWSModule, "client", return_value=client),
-        mock.patch.object(mod, "POLL_SECONDS", 0),
-        pytest.raises(SystemExit),
-    ):
-        mod.main()
-    return json.loads(capsys.readouterr().out)
+@pytest.fixture
+def run_main(run_main):
+    """The shared run_main, without the seconds between two looks at the group."""
+    with mock.patch.object(mod, "POLL_SECONDS", 0):
+        yield run_main
 
 
 @pytest.mark.parametrize(
@@ -640,7 +618,7 @@ def run_main(args: dict[str, Any], client: StubElastiCache, capsys) -> dict[str,
         pytest.param({"replicas": 9}, StubElastiCache, False, True, id="invalid"),
     ],
 )
-def test_main(args, stub, changed, failed, capsys):
+def test_main(args, stub, changed, failed, run_main):
     client = stub()
     base = {
         "replication_group_id": GROUP_ID.upper(),
@@ -651,7 +629,7 @@ def test_main(args, stub, changed, failed, capsys):
         "tags": {"Project": "civstart", "Component": "redis"},
     }
 
-    output = run_main({**base, **args}, client, capsys)
+    output = run_main(mod, {**base, **args}, client)
 
     assert output.get("failed", False) is failed
     assert TOKEN not in json.dumps(output)
@@ -660,11 +638,11 @@ def test_main(args, stub, changed, failed, capsys):
         assert set(output) >= {"replication_group", "primary_endpoint", "reader_endpoint", "changes"}
 
 
-def test_main_reports_api_errors(capsys):
+def test_main_reports_api_errors(run_main):
     client = StubElastiCache()
-    client.create_replication_group = mock.Mock(side_effect=error("InsufficientCacheClusterCapacity", "Create"))
+    client.create_replication_group = mock.Mock(side_effect=client_error("InsufficientCacheClusterCapacity", "Create"))
 
-    output = run_main({"replication_group_id": GROUP_ID, "cache_node_type": "cache.t4g.small"}, client, capsys)
+    output = run_main(mod, {"replication_group_id": GROUP_ID, "cache_node_type": "cache.t4g.small"}, client)
 
     assert output["failed"] is True
     assert "Could not manage replication group" in output["msg"]

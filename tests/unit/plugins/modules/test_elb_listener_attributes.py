@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from unittest import mock
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.appstack.cloud.plugins.modules import elb_listener_attributes as mod
-from botocore.exceptions import ClientError
+
+from tests.unit.conftest import FakeModule, client_error
 
 ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/civstart-test-nlb/50dc6c49/f2f7dc8e"
 
@@ -32,13 +30,6 @@ class StubElbv2:
         self.calls.append(("modify", {a["Key"]: a["Value"] for a in Attributes}))
         self.stored.update({a["Key"]: a["Value"] for a in Attributes})
         return {"Attributes": [{"Key": k, "Value": v} for k, v in self.stored.items()]}
-
-
-class FakeModule:
-    def __init__(self, params: dict[str, Any], check_mode: bool = False, diff: bool = False):
-        self.params = params
-        self.check_mode = check_mode
-        self._diff = diff
 
 
 DEFAULTS = {"tcp.idle_timeout.seconds": "350"}
@@ -115,35 +106,26 @@ def test_diff():
     }
 
 
-def run_main(args: dict[str, Any], client: Any, capsys) -> dict[str, Any]:
-    with (
-        patch_module_args({"region": "us-east-1", **args}),
-        mock.patch.object(AnsibleAWSModule, "client", return_value=client),
-        pytest.raises(SystemExit),
-    ):
-        mod.main()
-    return json.loads(capsys.readouterr().out)
-
-
 @pytest.mark.parametrize(
     ("extra", "changed"),
     [pytest.param({}, True, id="apply"), pytest.param({"_ansible_check_mode": True}, True, id="check")],
 )
-def test_main(extra, changed, capsys):
+def test_main(extra, changed, run_main):
     client = StubElbv2(DEFAULTS)
 
-    result = run_main({"listener_arn": ARN, "attributes": {"tcp.idle_timeout.seconds": "60"}, **extra}, client, capsys)
+    result = run_main(mod, {"listener_arn": ARN, "attributes": {"tcp.idle_timeout.seconds": "60"}, **extra}, client)
 
     assert result["changed"] is changed
     assert client.stored["tcp.idle_timeout.seconds"] == ("350" if extra else "60")
 
 
-def test_main_reports_aws_errors(capsys):
+def test_main_reports_aws_errors(run_main):
     client = StubElbv2(DEFAULTS)
-    error = {"Error": {"Code": "ValidationError", "Message": "out of range"}}
-    client.modify_listener_attributes = mock.Mock(side_effect=ClientError(error, "ModifyListenerAttributes"))
+    client.modify_listener_attributes = mock.Mock(
+        side_effect=client_error("ValidationError", "ModifyListenerAttributes", "out of range")
+    )
 
-    result = run_main({"listener_arn": ARN, "attributes": {"tcp.idle_timeout.seconds": "9"}}, client, capsys)
+    result = run_main(mod, {"listener_arn": ARN, "attributes": {"tcp.idle_timeout.seconds": "9"}}, client)
 
     assert result["failed"] is True
     assert ARN in result["msg"]

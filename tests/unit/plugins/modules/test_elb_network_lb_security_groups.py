@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
-from unittest import mock
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.appstack.cloud.plugins.modules import elb_network_lb_security_groups as mod
-from botocore.exceptions import ClientError
+
+from tests.unit.conftest import FakeModule, client_error
 
 NAME = "civstart-test-nlb"
 ARN = f"arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/{NAME}/50dc6c495c0c9188"
@@ -24,7 +21,7 @@ class StubElbv2:
     def describe_load_balancers(self, Names: list[str], aws_retry: bool = False) -> dict[str, Any]:
         self.calls.append("describe")
         if self.balancer is None or Names != [self.balancer["LoadBalancerName"]]:
-            raise ClientError({"Error": {"Code": "LoadBalancerNotFound", "Message": "none"}}, "DescribeLoadBalancers")
+            raise client_error("LoadBalancerNotFound", "DescribeLoadBalancers", "none")
         return {"LoadBalancers": [dict(self.balancer)]}
 
     def create_load_balancer(self, aws_retry: bool = False, **request: Any) -> dict[str, Any]:
@@ -42,12 +39,6 @@ class StubElbv2:
         self.calls.append(("set", SecurityGroups))
         self.balancer["SecurityGroups"] = SecurityGroups
         return {"SecurityGroupIds": SecurityGroups}
-
-
-class FakeModule:
-    def __init__(self, params: dict[str, Any], check_mode: bool = False):
-        self.params = params
-        self.check_mode = check_mode
 
 
 def params(**overrides: Any) -> dict[str, Any]:
@@ -129,32 +120,22 @@ def test_run(balancer, wanted, check_mode, changed, created, action, groups_afte
 def test_refused(balancer, wanted, message):
     client = StubElbv2(balancer)
 
-    with pytest.raises(mod.Refused, match=message):
+    with pytest.raises(mod.ModuleError, match=message):
         mod.run(FakeModule(wanted), client)
     assert [c for c in client.calls if c != "describe"] == []
 
 
-def run_main(args: dict[str, Any], client: Any, capsys) -> dict[str, Any]:
-    with (
-        patch_module_args({"region": "us-east-1", **args}),
-        mock.patch.object(AnsibleAWSModule, "client", return_value=client),
-        pytest.raises(SystemExit),
-    ):
-        mod.main()
-    return json.loads(capsys.readouterr().out)
-
-
-def test_main_creates(capsys):
+def test_main_creates(run_main):
     client = StubElbv2(None)
 
-    result = run_main({"name": NAME, "security_groups": ["sg-1"], "subnets": ["subnet-a"]}, client, capsys)
+    result = run_main(mod, {"name": NAME, "security_groups": ["sg-1"], "subnets": ["subnet-a"]}, client)
 
     assert result["changed"] is True
     assert client.balancer["SecurityGroups"] == ["sg-1"]
 
 
-def test_main_explains_a_refusal(capsys):
-    result = run_main({"name": NAME, "security_groups": ["sg-1"]}, StubElbv2(nlb([])), capsys)
+def test_main_explains_a_refusal(run_main):
+    result = run_main(mod, {"name": NAME, "security_groups": ["sg-1"]}, StubElbv2(nlb([])))
 
     assert result["failed"] is True
     assert "cannot add them" in result["msg"]

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 from unittest import mock
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.appstack.cloud.plugins.modules import rds_instance_managed_password as mod
-from botocore.exceptions import ClientError
+
+from tests.unit.conftest import client_error
 
 NAME = "civstart-test-postgres"
 ARN = f"arn:aws:rds:us-east-1:123456789012:db:{NAME}"
@@ -107,8 +105,11 @@ def params(**overrides: Any) -> dict[str, Any]:
     return {**OPTION_DEFAULTS, **args(**overrides)}
 
 
-def client_error(code: str, operation: str, message: str = "") -> ClientError:
-    return ClientError({"Error": {"Code": code, "Message": message or code}}, operation)
+@pytest.fixture
+def run_main(run_main):
+    """The shared run_main, without the module's sleeps while it waits."""
+    with mock.patch.object(mod.time, "sleep"):
+        yield run_main
 
 
 class StubRDS:
@@ -186,18 +187,6 @@ class StubRDS:
     def remove_tags_from_resource(self, aws_retry: bool = False, **kwargs: Any) -> None:
         self.calls.append(("remove_tags_from_resource", kwargs))
         self.instance["TagList"] = [t for t in self.instance["TagList"] if t["Key"] not in kwargs["TagKeys"]]
-
-
-def run_main(module_args: dict[str, Any], client: StubRDS, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
-    """Run main() against the stub (sleeping skipped) and return what the module printed."""
-    with (
-        patch_module_args({"region": "us-east-1", **module_args}),
-        mock.patch.object(AnsibleAWSModule, "client", return_value=client),
-        mock.patch.object(mod.time, "sleep"),
-        pytest.raises(SystemExit),
-    ):
-        mod.main()
-    return json.loads(capsys.readouterr().out)
 
 
 # -- versions ---------------------------------------------------------------------------------
@@ -354,10 +343,10 @@ def test_creation_problems(
 
 # -- the module, end to end against the stub --------------------------------------------------
 @pytest.mark.parametrize("check_mode", [False, True])
-def test_creates_with_a_managed_password_without_waiting(check_mode: bool, capsys) -> None:
+def test_creates_with_a_managed_password_without_waiting(check_mode: bool, run_main) -> None:
     client = StubRDS()
 
-    result = run_main({**args(), "wait": False, "_ansible_check_mode": check_mode}, client, capsys)
+    result = run_main(mod, {**args(), "wait": False, "_ansible_check_mode": check_mode}, client)
 
     assert result["changed"] is True
     assert result["modifications"]["ManageMasterUserPassword"] is True
@@ -372,10 +361,10 @@ def test_creates_with_a_managed_password_without_waiting(check_mode: bool, capsy
         assert result["master_user_secret_arn"] == SECRET
 
 
-def test_create_waits_until_available(capsys) -> None:
+def test_create_waits_until_available(run_main) -> None:
     client = StubRDS(statuses_after_create=["creating", "backing-up", "available"])
 
-    result = run_main(args(), client, capsys)
+    result = run_main(mod, args(), client)
 
     assert result["changed"] is True
     assert client.names() == ["create_db_instance"]
@@ -384,10 +373,10 @@ def test_create_waits_until_available(capsys) -> None:
     assert [name for name, _ in client.calls].count("describe_db_instances") == 4
 
 
-def test_create_needs_the_required_settings(capsys) -> None:
+def test_create_needs_the_required_settings(run_main) -> None:
     client = StubRDS()
 
-    result = run_main({"db_instance_identifier": NAME, "engine": "postgres"}, client, capsys)
+    result = run_main(mod, {"db_instance_identifier": NAME, "engine": "postgres"}, client)
 
     assert result["failed"] is True
     assert "db_instance_class, master_username" in result["msg"]
@@ -395,10 +384,10 @@ def test_create_needs_the_required_settings(capsys) -> None:
 
 
 @pytest.mark.parametrize("check_mode", [False, True])
-def test_matching_instance_is_left_alone(check_mode: bool, capsys) -> None:
+def test_matching_instance_is_left_alone(check_mode: bool, run_main) -> None:
     client = StubRDS(described())
 
-    result = run_main({**args(), "_ansible_check_mode": check_mode}, client, capsys)
+    result = run_main(mod, {**args(), "_ansible_check_mode": check_mode}, client)
 
     assert result["changed"] is False
     assert result["modifications"] == {}
@@ -408,11 +397,11 @@ def test_matching_instance_is_left_alone(check_mode: bool, capsys) -> None:
 
 
 @pytest.mark.parametrize("check_mode", [False, True])
-def test_modifies_only_what_differs(check_mode: bool, capsys) -> None:
+def test_modifies_only_what_differs(check_mode: bool, run_main) -> None:
     client = StubRDS(described())
 
     result = run_main(
-        {**args(multi_az=True, db_instance_class="db.m7g.large"), "_ansible_check_mode": check_mode}, client, capsys
+        mod, {**args(multi_az=True, db_instance_class="db.m7g.large"), "_ansible_check_mode": check_mode}, client
     )
 
     assert result["changed"] is True
@@ -430,20 +419,20 @@ def test_modifies_only_what_differs(check_mode: bool, capsys) -> None:
         assert result["instance"]["multi_az"] is True
 
 
-def test_waits_for_a_creating_instance_before_modifying(capsys) -> None:
+def test_waits_for_a_creating_instance_before_modifying(run_main) -> None:
     client = StubRDS(described(DBInstanceStatus="creating"), statuses=["creating", "creating", "available"])
 
-    result = run_main({**args(backup_retention_period=14), "wait": False}, client, capsys)
+    result = run_main(mod, {**args(backup_retention_period=14), "wait": False}, client)
 
     assert result["changed"] is True
     assert client.names() == ["modify_db_instance"]
     assert client.call("modify_db_instance")["BackupRetentionPeriod"] == 14
 
 
-def test_switches_an_instance_with_its_own_password_to_a_managed_one(capsys) -> None:
+def test_switches_an_instance_with_its_own_password_to_a_managed_one(run_main) -> None:
     client = StubRDS(described(MasterUserSecret=None))
 
-    result = run_main(args(master_user_secret_kms_key_id=SECRET_KEY), client, capsys)
+    result = run_main(mod, args(master_user_secret_kms_key_id=SECRET_KEY), client)
 
     assert result["changed"] is True
     assert client.call("modify_db_instance")["ManageMasterUserPassword"] is True
@@ -460,10 +449,10 @@ def test_switches_an_instance_with_its_own_password_to_a_managed_one(capsys) -> 
         pytest.param({"Project": "other"}, True, ["add_tags_to_resource"], id="change"),
     ],
 )
-def test_tags(tags: dict[str, str], purge: bool, calls: list[str], capsys) -> None:
+def test_tags(tags: dict[str, str], purge: bool, calls: list[str], run_main) -> None:
     client = StubRDS(described())
 
-    result = run_main({**args(tags=tags), "purge_tags": purge}, client, capsys)
+    result = run_main(mod, {**args(tags=tags), "purge_tags": purge}, client)
 
     assert result["changed"] is bool(calls)
     assert client.names() == calls
@@ -479,26 +468,26 @@ def test_tags(tags: dict[str, str], purge: bool, calls: list[str], capsys) -> No
         pytest.param({}, described(DBInstanceStatus="deleting"), "being deleted", id="deleting"),
     ],
 )
-def test_refuses(overrides: dict[str, Any], instance: dict[str, Any], message: str, capsys) -> None:
+def test_refuses(overrides: dict[str, Any], instance: dict[str, Any], message: str, run_main) -> None:
     client = StubRDS(instance)
 
-    result = run_main(args(**overrides), client, capsys)
+    result = run_main(mod, args(**overrides), client)
 
     assert result["failed"] is True
     assert message in result["msg"]
     assert client.names() == []
 
 
-def test_major_upgrade_when_allowed(capsys) -> None:
+def test_major_upgrade_when_allowed(run_main) -> None:
     client = StubRDS(described())
 
     result = run_main(
+        mod,
         {
             **args(engine_version="16.4", db_parameter_group_name="civstart-test-postgres16"),
             "allow_major_version_upgrade": True,
         },
         client,
-        capsys,
     )
 
     assert result["changed"] is True
@@ -512,12 +501,12 @@ def test_major_upgrade_when_allowed(capsys) -> None:
     ("status", "message"),
     [("incompatible-parameters", "will not become available"), ("modifying", "Timed out after 20 s")],
 )
-def test_wait_gives_up(status: str, message: str, capsys) -> None:
+def test_wait_gives_up(status: str, message: str, run_main) -> None:
     client = StubRDS(described(DBInstanceStatus=status))
     clock = iter(range(0, 10_000, 15))
 
     with mock.patch.object(mod.time, "monotonic", side_effect=lambda: next(clock)):
-        result = run_main({**args(multi_az=True), "wait_timeout": 20}, client, capsys)
+        result = run_main(mod, {**args(multi_az=True), "wait_timeout": 20}, client)
 
     assert result["failed"] is True
     assert message in result["msg"]
@@ -543,10 +532,10 @@ def absent(**extra: Any) -> dict[str, Any]:
         ),
     ],
 )
-def test_deletes(extra: dict[str, Any], expected: dict[str, Any], check_mode: bool, capsys) -> None:
+def test_deletes(extra: dict[str, Any], expected: dict[str, Any], check_mode: bool, run_main) -> None:
     client = StubRDS(described())
 
-    result = run_main({**absent(**extra), "_ansible_check_mode": check_mode}, client, capsys)
+    result = run_main(mod, {**absent(**extra), "_ansible_check_mode": check_mode}, client)
 
     assert result["changed"] is True
     assert result["final_db_snapshot_identifier"] == extra.get("final_db_snapshot_identifier", "")
@@ -559,10 +548,10 @@ def test_deletes(extra: dict[str, Any], expected: dict[str, Any], check_mode: bo
         assert result["instance"] == {}
 
 
-def test_switches_deletion_protection_off_when_told(capsys) -> None:
+def test_switches_deletion_protection_off_when_told(run_main) -> None:
     client = StubRDS(described(DeletionProtection=True))
 
-    result = run_main(absent(deletion_protection=False, final_db_snapshot_identifier=f"{NAME}-final"), client, capsys)
+    result = run_main(mod, absent(deletion_protection=False, final_db_snapshot_identifier=f"{NAME}-final"), client)
 
     assert result["changed"] is True
     assert client.names() == ["modify_db_instance", "delete_db_instance"]
@@ -574,20 +563,20 @@ def test_switches_deletion_protection_off_when_told(capsys) -> None:
 
 
 @pytest.mark.parametrize("extra", [{}, {"deletion_protection": True}])
-def test_keeps_a_protected_instance(extra: dict[str, Any], capsys) -> None:
+def test_keeps_a_protected_instance(extra: dict[str, Any], run_main) -> None:
     client = StubRDS(described(DeletionProtection=True))
 
-    result = run_main(absent(skip_final_snapshot=True, **extra), client, capsys)
+    result = run_main(mod, absent(skip_final_snapshot=True, **extra), client)
 
     assert result["failed"] is True
     assert "deletion protection" in result["msg"]
     assert client.names() == []
 
 
-def test_final_snapshot_waits_for_a_creating_instance(capsys) -> None:
+def test_final_snapshot_waits_for_a_creating_instance(run_main) -> None:
     client = StubRDS(described(DBInstanceStatus="creating"), statuses=["creating", "available"])
 
-    result = run_main(absent(final_db_snapshot_identifier=f"{NAME}-final"), client, capsys)
+    result = run_main(mod, absent(final_db_snapshot_identifier=f"{NAME}-final"), client)
 
     assert result["changed"] is True
     assert client.names() == ["delete_db_instance"]
@@ -600,10 +589,10 @@ def test_final_snapshot_waits_for_a_creating_instance(capsys) -> None:
         pytest.param(described(DBInstanceStatus="deleting"), ["deleting", "deleting", None], id="being-deleted"),
     ],
 )
-def test_nothing_to_delete(instance: dict[str, Any] | None, statuses: list[str | None], capsys) -> None:
+def test_nothing_to_delete(instance: dict[str, Any] | None, statuses: list[str | None], run_main) -> None:
     client = StubRDS(instance, statuses)
 
-    result = run_main(absent(skip_final_snapshot=True), client, capsys)
+    result = run_main(mod, absent(skip_final_snapshot=True), client)
 
     assert result["changed"] is False
     assert client.names() == []
@@ -611,23 +600,23 @@ def test_nothing_to_delete(instance: dict[str, Any] | None, statuses: list[str |
     assert client.instance is None
 
 
-def test_delete_needs_a_snapshot_name_or_skip(capsys) -> None:
+def test_delete_needs_a_snapshot_name_or_skip(run_main) -> None:
     client = StubRDS(described())
 
-    result = run_main(absent(), client, capsys)
+    result = run_main(mod, absent(), client)
 
     assert result["failed"] is True
     assert "final_db_snapshot_identifier" in result["msg"]
     assert client.calls == []
 
 
-def test_api_errors_are_reported(capsys) -> None:
+def test_api_errors_are_reported(run_main) -> None:
     client = StubRDS(described())
     client.modify_db_instance = mock.Mock(
         side_effect=client_error("InvalidParameterCombination", "ModifyDBInstance", "Cannot do that")
     )
 
-    result = run_main(args(multi_az=True), client, capsys)
+    result = run_main(mod, args(multi_az=True), client)
 
     assert result["failed"] is True
     assert f"Could not manage DB instance {NAME}" in result["msg"]
