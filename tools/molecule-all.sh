@@ -8,7 +8,15 @@ jobs=${MOLECULE_JOBS:-3}
 mkdir -p .cache/molecule
 scenarios=("$@")
 if [ "${#scenarios[@]}" -eq 0 ]; then
-  mapfile -t scenarios < <(find molecule -mindepth 2 -maxdepth 2 -name molecule.yml -printf '%h\n' | xargs -n1 basename | sort)
+  # The slowest scenarios first, so that the last ones running are short ones.
+  slow=(aws_ecs_service app_container aws_fleet aws_load_balancer aws_cdn)
+  mapfile -t found < <(find molecule -mindepth 2 -maxdepth 2 -name molecule.yml -printf '%h\n' | xargs -n1 basename | sort)
+  for scenario in "${slow[@]}"; do
+    [[ " ${found[*]} " == *" $scenario "* ]] && scenarios+=("$scenario")
+  done
+  for scenario in "${found[@]}"; do
+    [[ " ${slow[*]} " == *" $scenario "* ]] || scenarios+=("$scenario")
+  done
 fi
 run_one() {
   local scenario=$1 log=.cache/molecule/$1.log
