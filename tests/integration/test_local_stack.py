@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -59,6 +61,19 @@ def only(items: list, what: str):
 
 def test_site_provisions_every_stack(site):
     assert all(site.changed[stack] > 0 for stack in STACKS), site.recap
+
+
+def test_summary_url_reaches_the_app_on_the_fleet_hosts(site):
+    """The summary's local load balancer URL answers with the deployed release, served by the
+    fleet hosts registered (and healthy) in the emulator's target group."""
+    url = re.search(r"Local load balancer (http://\S+)", site.output)
+    assert url, site
+    answers = {urllib.request.urlopen(f"{url[1]}/version", timeout=10).read().decode().strip() for _ in range(4)}
+    assert answers == {"v1"}
+    elbv2 = aws.client("elbv2")
+    group = elbv2.describe_target_groups(Names=[f"starttech-{ENV}-backend"])["TargetGroups"][0]
+    health = elbv2.describe_target_health(TargetGroupArn=group["TargetGroupArn"])["TargetHealthDescriptions"]
+    assert [t["TargetHealth"]["State"] for t in health] == ["healthy", "healthy"], health
 
 
 def test_second_run_changes_nothing(site):
